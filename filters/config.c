@@ -1,0 +1,631 @@
+/*
+ * config.c - the main configuration file (doorman.conf) and the loader that
+ * builds one immutable snapshot from it and from policy.d/.
+ *
+ * Returns a snapshot only when every line of every file is valid; otherwise
+ * NULL and one "file:line: message" per problem. Never logs, never exits.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+
+enum ktype { K_STR, K_PATH, K_SOCKET, K_OCTAL, K_NAMES, K_ADDRS, K_CIDRS, K_LOG, K_FACILITY,
+             K_DNS_SERVERS, K_MS };
+
+struct key {
+	const char *section, *name;
+	enum ktype type;
+	size_t off;
+	unsigned min, max;          /* K_MS bounds */
+};
+
+#define O(f) offsetof(struct dm_config, f)
+static const struct key main_keys[] = {
+	{ "doorman", "socket",           K_SOCKET,      O(socket), 0, 0 },
+	{ "doorman", "socket_mode",      K_OCTAL,       O(socket_mode), 0, 0 },
+	{ "doorman", "user",             K_STR,         O(user), 0, 0 },
+	{ "doorman", "pidfile",          K_PATH,        O(pidfile), 0, 0 },
+	{ "doorman", "policy_dir",       K_PATH,        O(policy_dir), 0, 0 },
+	{ "doorman", "hostnames",        K_NAMES,       O(hostnames), 0, 0 },
+	{ "doorman", "addresses",        K_ADDRS,       O(addresses), 0, 0 },
+	{ "doorman", "trusted_networks", K_CIDRS,       O(trusted), 0, 0 },
+	{ "doorman", "log",              K_LOG,         O(log), 0, 0 },
+	{ "doorman", "log_facility",     K_FACILITY,    O(log_facility_name), 0, 0 },
+	{ "dns",     "servers",          K_DNS_SERVERS, O(dns_servers), 0, 0 },
+	{ "dns",     "timeout_ms",       K_MS,          O(dns_timeout_ms), 100, 20000 },
+};
+#undef O
+
+static const struct { const char *name; int value; } facilities[] = {
+	{ "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+	{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+};
+
+struct parse_ctx {
+	struct dm_config *cfg;
+	const char *file;
+	struct dm_errors *errs;
+};
+
+static int set_str(char **dst, const char *v)
+{
+	char *s = strdup(v);
+
+	if (s == NULL)
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+/* Append (continuation) or replace the items of a list key. */
+static int list_items(const char *v, char ***items, size_t *n)
+{
+	return dm_list_split(v, items, n);
+}
+
+static int valid_hostname_simple(const char *s)
+{
+	size_t i, len = strlen(s), label = 0;
+
+	if (len == 0 || len > 253)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+		} else if (isalnum(c) || c == '-' || c == '_') {
+			if (++label > 63)
+				return 0;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void apply_names(struct parse_ctx *c, const char *v, int cont, int line)
+{
+	char **items;
+	size_t n, i, base;
+	char **grown;
+
+	if (list_items(v, &items, &n) < 0) {
+		dm_errors_add(c->errs, c->file, line, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (!valid_hostname_simple(items[i]))
+			dm_errors_add(c->errs, c->file, line, "hostnames: '%.100s' is not a hostname", items[i]);
+	if (!cont) {
+		for (i = 0; i < c->cfg->nhostnames; i++)
+			free(c->cfg->hostnames[i]);
+		c->cfg->nhostnames = 0;
+	}
+	base = c->cfg->nhostnames;
+	grown = realloc(c->cfg->hostnames, (base + n + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		dm_list_free(items);
+		dm_errors_add(c->errs, c->file, line, "out of memory");
+		return;
+	}
+	c->cfg->hostnames = grown;
+	for (i = 0; i < n; i++)
+		grown[base + i] = dm_lower(items[i]);
+	grown[base + n] = NULL;
+	c->cfg->nhostnames = base + n;
+	free(items);                 /* the strings moved into the config */
+}
+
+static void apply_addrs(struct parse_ctx *c, const char *key, const char *v, int cont, int line,
+                        int cidr)
+{
+	char **items;
+	size_t n, i, base, sz = cidr ? sizeof(struct dm_cidr) : sizeof(struct dm_addr);
+	size_t *cnt = cidr ? &c->cfg->ntrusted : &c->cfg->naddresses;
+	void **arr = cidr ? (void **)&c->cfg->trusted : (void **)&c->cfg->addresses;
+	unsigned char *grown;
+
+	if (list_items(v, &items, &n) < 0) {
+		dm_errors_add(c->errs, c->file, line, "out of memory");
+		return;
+	}
+	if (!cont)
+		*cnt = 0;
+	base = *cnt;
+	grown = realloc(*arr, (base + n + 1) * sz);
+	if (grown == NULL) {
+		dm_list_free(items);
+		dm_errors_add(c->errs, c->file, line, "out of memory");
+		return;
+	}
+	*arr = grown;
+	for (i = 0; i < n; i++) {
+		int bad = cidr ? dm_cidr_parse(items[i], (struct dm_cidr *)(void *)(grown + (*cnt) * sz))
+		               : dm_addr_parse(items[i], (struct dm_addr *)(void *)(grown + (*cnt) * sz));
+		if (bad)
+			dm_errors_add(c->errs, c->file, line, "%s: '%.100s' is not %s", key, items[i],
+			              cidr ? "an address or network (like 192.0.2.0/24)" : "an IP address");
+		else
+			(*cnt)++;
+	}
+	dm_list_free(items);
+}
+
+/* c-ares wants "ip:port" / "[ipv6]:port" csv; accept ip, ip:port, [ip6]:port, ip6. */
+static void apply_dns_servers(struct parse_ctx *c, const char *v, int cont, int line)
+{
+	char **items, *out, *grown;
+	size_t n, i, len;
+
+	if (list_items(v, &items, &n) < 0) {
+		dm_errors_add(c->errs, c->file, line, "out of memory");
+		return;
+	}
+	out = strdup(cont && c->cfg->dns_servers ? c->cfg->dns_servers : "");
+	for (i = 0; out != NULL && i < n; i++) {
+		struct dm_addr a;
+		const char *s = items[i], *port = NULL;
+		char host[64];
+		size_t hl;
+
+		if (s[0] == '[') {
+			const char *e = strchr(s, ']');
+			hl = e ? (size_t)(e - s - 1) : 0;
+			if (e && e[1] == ':')
+				port = e + 2;
+			else if (e && e[1] != '\0')
+				e = NULL;
+			if (e == NULL || hl >= sizeof(host)) {
+				dm_errors_add(c->errs, c->file, line, "servers: '%.100s' is not ip, ip:port or [ipv6]:port", s);
+				continue;
+			}
+			memcpy(host, s + 1, hl);
+		} else {
+			const char *colon = strchr(s, ':');
+			hl = strlen(s);
+			if (colon && strchr(colon + 1, ':') == NULL) {
+				hl = (size_t)(colon - s);
+				port = colon + 1;
+			}
+			if (hl >= sizeof(host)) {
+				dm_errors_add(c->errs, c->file, line, "servers: '%.100s' is too long", s);
+				continue;
+			}
+			memcpy(host, s, hl);
+		}
+		host[hl] = '\0';
+		if (dm_addr_parse(host, &a) < 0) {
+			dm_errors_add(c->errs, c->file, line, "servers: '%.100s' is not an IP address", host);
+			continue;
+		}
+		if (port != NULL) {
+			char *end;
+			long p = strtol(port, &end, 10);
+			if (*port == '\0' || *end != '\0' || p < 1 || p > 65535) {
+				dm_errors_add(c->errs, c->file, line, "servers: bad port in '%.100s'", s);
+				continue;
+			}
+		}
+		len = strlen(out);
+		grown = realloc(out, len + strlen(host) + 16);
+		if (grown == NULL) {
+			free(out);
+			out = NULL;
+			break;
+		}
+		out = grown;
+		if (a.family == AF_INET6)
+			snprintf(out + len, strlen(host) + 16, "%s[%s]:%s", len ? "," : "", host, port ? port : "53");
+		else
+			snprintf(out + len, strlen(host) + 16, "%s%s:%s", len ? "," : "", host, port ? port : "53");
+	}
+	dm_list_free(items);
+	if (out == NULL) {
+		dm_errors_add(c->errs, c->file, line, "out of memory");
+		return;
+	}
+	free(c->cfg->dns_servers);
+	c->cfg->dns_servers = out;
+}
+
+/* libmilter socket syntax: unix:/path, local:/path, /path, inet[6]:PORT@HOST. */
+static int valid_socket(const char *v)
+{
+	const char *p, *at;
+	char *end;
+	long port;
+
+	if (strncmp(v, "unix:", 5) == 0 || strncmp(v, "local:", 6) == 0)
+		v = strchr(v, ':') + 1;
+	if (v[0] == '/')
+		return v[1] != '\0';
+	if (strncmp(v, "inet:", 5) != 0 && strncmp(v, "inet6:", 6) != 0)
+		return 0;
+	p = strchr(v, ':') + 1;
+	at = strchr(p, '@');
+	port = strtol(p, &end, 10);
+	if (!isdigit((unsigned char)*p) || port < 1 || port > 65535)
+		return 0;
+	return (at == NULL && *end == '\0') || (at == end && at[1] != '\0');
+}
+
+static void apply(struct parse_ctx *c, const struct key *k, const char *v, int cont, int line)
+{
+	void *field = (char *)c->cfg + k->off;
+	char *end;
+	unsigned long u;
+	size_t i;
+
+	if (cont && k->type != K_NAMES && k->type != K_ADDRS && k->type != K_CIDRS &&
+	    k->type != K_DNS_SERVERS) {
+		dm_errors_add(c->errs, c->file, line,
+		              "%s takes one value; this indented line would continue it (remove the indentation)",
+		              k->name);
+		return;
+	}
+	switch (k->type) {
+	case K_SOCKET:
+		if (!valid_socket(v)) {
+			dm_errors_add(c->errs, c->file, line,
+			              "socket must be unix:PATH, inet:PORT@HOST or inet6:PORT@HOST, not '%.100s'", v);
+			return;
+		}
+		/* fall through */
+	case K_STR:
+	case K_PATH:
+		if (k->type == K_PATH && v[0] != '\0' && v[0] != '/') {
+			dm_errors_add(c->errs, c->file, line, "%s must be an absolute path, not '%.100s'", k->name, v);
+			return;
+		}
+		if (set_str(field, v) < 0)
+			dm_errors_add(c->errs, c->file, line, "out of memory");
+		return;
+	case K_OCTAL:
+		errno = 0;
+		u = strtoul(v, &end, 8);
+		if (*v == '\0' || *end != '\0' || errno || u > 0777) {
+			dm_errors_add(c->errs, c->file, line, "%s must be an octal mode like 0660, not '%.100s'", k->name, v);
+			return;
+		}
+		*(unsigned *)field = (unsigned)u;
+		return;
+	case K_MS:
+		errno = 0;
+		u = strtoul(v, &end, 10);
+		if (!isdigit((unsigned char)*v) || *end != '\0' || errno || u < k->min || u > k->max) {
+			dm_errors_add(c->errs, c->file, line, "%s must be a number of milliseconds from %u to %u, not '%.100s'",
+			              k->name, k->min, k->max, v);
+			return;
+		}
+		*(unsigned *)field = (unsigned)u;
+		return;
+	case K_LOG:
+		if (strcmp(v, "syslog") == 0)
+			c->cfg->log = DM_LOG_SYSLOG;
+		else if (strcmp(v, "stderr") == 0)
+			c->cfg->log = DM_LOG_STDERR;
+		else
+			dm_errors_add(c->errs, c->file, line, "log must be syslog or stderr, not '%.100s'", v);
+		return;
+	case K_FACILITY:
+		for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+			if (strcmp(v, facilities[i].name) == 0) {
+				c->cfg->log_facility = facilities[i].value;
+				if (set_str(field, v) < 0)
+					dm_errors_add(c->errs, c->file, line, "out of memory");
+				return;
+			}
+		dm_errors_add(c->errs, c->file, line, "log_facility must be mail, daemon, user or local0..local7, not '%.100s'", v);
+		return;
+	case K_NAMES:
+		apply_names(c, v, cont, line);
+		return;
+	case K_ADDRS:
+		apply_addrs(c, k->name, v, cont, line, 0);
+		return;
+	case K_CIDRS:
+		apply_addrs(c, k->name, v, cont, line, 1);
+		return;
+	case K_DNS_SERVERS:
+		apply_dns_servers(c, v, cont, line);
+		return;
+	}
+}
+
+static void on_main_key(void *user, const char *section, const char *name, const char *value,
+                        int cont, int line)
+{
+	struct parse_ctx *c = user;
+	size_t i;
+	int section_known = 0;
+
+	for (i = 0; i < sizeof(main_keys) / sizeof(main_keys[0]); i++) {
+		if (strcmp(section, main_keys[i].section) != 0)
+			continue;
+		section_known = 1;
+		if (strcmp(name, main_keys[i].name) == 0) {
+			apply(c, &main_keys[i], value, cont, line);
+			return;
+		}
+	}
+	if (section[0] == '\0')
+		dm_errors_add(c->errs, c->file, line, "key '%.100s' outside any [section]", name);
+	else if (!section_known)
+		dm_errors_add(c->errs, c->file, line, "unknown section [%.100s] (known: [doorman], [dns])", section);
+	else
+		dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [%s]", name, section);
+}
+
+struct dm_config *dm_config_defaults(void)
+{
+	struct dm_config *cfg = calloc(1, sizeof(*cfg));
+	char host[256];
+
+	if (cfg == NULL)
+		return NULL;
+	cfg->socket = strdup("unix:/run/doorman/doorman.sock");
+	cfg->socket_mode = 0660;
+	cfg->user = strdup("");
+	cfg->pidfile = strdup("");
+	cfg->policy_dir = strdup("");
+	cfg->log = DM_LOG_SYSLOG;
+	cfg->log_facility = LOG_MAIL;
+	cfg->log_facility_name = strdup("mail");
+	cfg->dns_servers = strdup("");
+	cfg->dns_timeout_ms = 3000;
+	cfg->hostnames = calloc(2, sizeof(char *));
+	cfg->trusted = calloc(2, sizeof(struct dm_cidr));
+	if (!cfg->socket || !cfg->user || !cfg->pidfile || !cfg->policy_dir ||
+	    !cfg->log_facility_name || !cfg->dns_servers || !cfg->hostnames || !cfg->trusted) {
+		dm_config_free(cfg);
+		return NULL;
+	}
+	/* We are at least the machine's own name, when it is fully qualified. */
+	if (gethostname(host, sizeof(host)) == 0 && (host[sizeof(host) - 1] = '\0', strchr(host, '.')) &&
+	    valid_hostname_simple(host)) {
+		cfg->hostnames[0] = strdup(dm_lower(host));
+		if (cfg->hostnames[0] != NULL)
+			cfg->nhostnames = 1;
+	}
+	if (dm_cidr_parse("127.0.0.0/8", &cfg->trusted[0]) == 0 &&
+	    dm_cidr_parse("::1/128", &cfg->trusted[1]) == 0)
+		cfg->ntrusted = 2;
+	return cfg;
+}
+
+int dm_config_parse(struct dm_config *cfg, const char *text, size_t len, const char *file,
+                    struct dm_errors *errs)
+{
+	struct parse_ctx c = { cfg, file, errs };
+
+	return dm_ini_parse(text, len, file, on_main_key, &c, errs);
+}
+
+void dm_config_free(struct dm_config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	free(cfg->file);
+	free(cfg->socket);
+	free(cfg->user);
+	free(cfg->pidfile);
+	free(cfg->policy_dir);
+	dm_list_free(cfg->hostnames);
+	free(cfg->addresses);
+	free(cfg->trusted);
+	free(cfg->log_facility_name);
+	free(cfg->dns_servers);
+	dm_policy_free(cfg->def);
+	for (i = 0; i < cfg->npolicies; i++)
+		dm_policy_free(cfg->policies[i]);
+	free(cfg->policies);
+	free(cfg);
+}
+
+static int policy_cmp(const void *a, const void *b)
+{
+	const struct dm_policy *const *pa = a, *const *pb = b;
+
+	return strcmp((*pa)->name, (*pb)->name);
+}
+
+/* "example.com.conf" -> "example.com"; NULL if the name is not a domain. */
+static char *domain_of_file(const char *fname)
+{
+	size_t len = strlen(fname);
+	char *d;
+
+	if (len <= 5 || strcmp(fname + len - 5, ".conf") != 0)
+		return NULL;
+	d = strndup(fname, len - 5);
+	if (d == NULL)
+		return NULL;
+	dm_lower(d);
+	if (!valid_hostname_simple(d) || d[strlen(d) - 1] == '.') {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static struct dm_policy *load_policy(const struct dm_policy *base, const char *name, const char *path,
+                                     struct dm_errors *errs)
+{
+	struct dm_policy *pol;
+	size_t len;
+	char *text = dm_read_file(path, &len, errs);
+
+	if (text == NULL)
+		return NULL;
+	pol = dm_policy_copy(base, name, path);
+	if (pol == NULL) {
+		dm_errors_add(errs, path, 0, "out of memory");
+	} else {
+		dm_policy_parse(pol, text, len, path, errs);
+		dm_policy_finish(pol, errs);
+	}
+	free(text);
+	return pol;
+}
+
+static int skip_entry(const char *n)
+{
+	size_t len = strlen(n);
+
+	return n[0] == '.' || len <= 5 || strcmp(n + len - 5, ".conf") != 0;
+}
+
+static void load_policies(struct dm_config *cfg, struct dm_errors *errs)
+{
+	char path[PATH_MAX];
+	struct dm_policy *builtin;
+	struct dirent **ents = NULL;
+	int n, i;
+
+	builtin = dm_policy_builtin();
+	if (builtin == NULL) {
+		dm_errors_add(errs, cfg->policy_dir, 0, "out of memory");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/default.conf", cfg->policy_dir);
+	if (access(path, F_OK) == 0) {
+		cfg->def = load_policy(builtin, "default", path, errs);
+		dm_policy_free(builtin);
+	} else {
+		cfg->def = builtin;
+		dm_policy_finish(builtin, errs);
+	}
+	if (cfg->def == NULL)
+		return;
+	n = scandir(cfg->policy_dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		if (errno != ENOENT || cfg->policy_dir_explicit)
+			dm_errors_add(errs, cfg->policy_dir, 0, "cannot read policy directory: %s", strerror(errno));
+		return;
+	}
+	cfg->policies = calloc((size_t)n + 1, sizeof(*cfg->policies));
+	for (i = 0; i < n; i++) {
+		const char *fn = ents[i]->d_name;
+		char *domain;
+		struct dm_policy *pol;
+
+		if (cfg->policies == NULL || skip_entry(fn) || strcmp(fn, "default.conf") == 0) {
+			free(ents[i]);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", cfg->policy_dir, fn);
+		domain = domain_of_file(fn);
+		if (domain == NULL) {
+			dm_errors_add(errs, path, 0, "policy file name must be DOMAIN.conf or default.conf");
+		} else {
+			pol = load_policy(cfg->def, domain, path, errs);
+			if (pol != NULL)
+				cfg->policies[cfg->npolicies++] = pol;
+			free(domain);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (cfg->policies == NULL)
+		dm_errors_add(errs, cfg->policy_dir, 0, "out of memory");
+	else
+		qsort(cfg->policies, cfg->npolicies, sizeof(*cfg->policies), policy_cmp);
+	for (i = 1; cfg->policies != NULL && (size_t)i < cfg->npolicies; i++)
+		if (strcmp(cfg->policies[i - 1]->name, cfg->policies[i]->name) == 0)
+			dm_errors_add(errs, cfg->policies[i]->file, 0, "a second policy for %s (also in %s): keep one",
+			              cfg->policies[i]->name, cfg->policies[i - 1]->file);
+}
+
+struct dm_config *dm_config_load(const char *path, struct dm_errors *errs)
+{
+	struct dm_config *cfg;
+	size_t before = errs->n, len;
+	char *text;
+
+	cfg = dm_config_defaults();
+	if (cfg == NULL) {
+		dm_errors_add(errs, path, 0, "out of memory");
+		return NULL;
+	}
+	cfg->file = strdup(path);
+	text = dm_read_file(path, &len, errs);
+	if (text != NULL) {
+		dm_config_parse(cfg, text, len, path, errs);
+		free(text);
+	}
+	cfg->policy_dir_explicit = cfg->policy_dir[0] != '\0';
+	if (cfg->file != NULL && cfg->policy_dir[0] == '\0') {
+		/* default: policy.d next to the main file */
+		const char *slash = strrchr(path, '/');
+		char *dir;
+		if (asprintf(&dir, "%.*s%spolicy.d", slash ? (int)(slash - path) : 0, path,
+		             slash ? "/" : "") >= 0) {
+			free(cfg->policy_dir);
+			cfg->policy_dir = dir;
+		}
+	}
+	if (errs->n == before)
+		load_policies(cfg, errs);
+	if (errs->n != before || cfg->file == NULL) {
+		dm_config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+static void dump_list(FILE *out, const char *key, char **items, size_t n)
+{
+	size_t i;
+
+	fprintf(out, "%-16s =", key);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s %s", i ? "," : "", items[i]);
+	fputc('\n', out);
+}
+
+
+void dm_config_dump(const struct dm_config *cfg, FILE *out)
+{
+	size_t i;
+	char buf[64];
+
+	fprintf(out, "; %s\n[doorman]\n", cfg->file ? cfg->file : "(defaults)");
+	fprintf(out, "%-16s = %s\n", "socket", cfg->socket);
+	fprintf(out, "%-16s = %04o\n", "socket_mode", cfg->socket_mode);
+	fprintf(out, "%-16s = %s\n", "user", cfg->user);
+	fprintf(out, "%-16s = %s\n", "pidfile", cfg->pidfile);
+	fprintf(out, "%-16s = %s\n", "policy_dir", cfg->policy_dir);
+	dump_list(out, "hostnames", cfg->hostnames, cfg->nhostnames);
+	fprintf(out, "%-16s =", "addresses");
+	for (i = 0; i < cfg->naddresses; i++)
+		fprintf(out, "%s %s", i ? "," : "", dm_addr_format(&cfg->addresses[i], buf, sizeof(buf)));
+	fprintf(out, "\n%-16s =", "trusted_networks");
+	for (i = 0; i < cfg->ntrusted; i++)
+		fprintf(out, "%s %s/%u", i ? "," : "", dm_addr_format(&cfg->trusted[i].addr, buf, sizeof(buf)),
+		        cfg->trusted[i].prefix);
+	fprintf(out, "\n%-16s = %s\n", "log", cfg->log == DM_LOG_STDERR ? "stderr" : "syslog");
+	fprintf(out, "%-16s = %s\n", "log_facility", cfg->log_facility_name);
+	fprintf(out, "\n[dns]\n%-16s = %s\n", "servers",
+	        cfg->dns_servers[0] ? cfg->dns_servers : "; (from /etc/resolv.conf)");
+	fprintf(out, "%-16s = %u\n", "timeout_ms", cfg->dns_timeout_ms);
+	if (cfg->def != NULL)
+		dm_policy_dump(cfg->def, out);
+	for (i = 0; i < cfg->npolicies; i++)
+		dm_policy_dump(cfg->policies[i], out);
+}

@@ -1,0 +1,383 @@
+/*
+ * policy.c - per-recipient-domain policies (policy.d/DOMAIN.conf): the built-in
+ * defaults, the key table and its validators, lookup by domain, dump.
+ *
+ * A domain file starts as a copy of the default policy and overrides it key
+ * by key. Policies are immutable once dm_config_load() returns.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+
+static const char *const builtin_reply[DM_REPLY_COUNT] = {
+	[HELO_INVALID]          = "501 5.5.2 <%h>: Helo command rejected: Invalid name (%r)",
+	[HELO_LOCALHOST]        = "554 5.7.1 <%h>: Helo command rejected: you are not localhost",
+	[HELO_FORGED]           = "554 5.7.1 <%h>: Helo command rejected: you are not me",
+	[HELO_BARE_IP]          = "554 5.7.1 <%h>: Helo command rejected: bare IP address, not a hostname",
+	[HELO_LITERAL_MISMATCH] = "554 5.7.1 <%h>: Helo command rejected: address literal is not your address %c",
+	[HELO_NON_FQDN]         = "554 5.7.1 <%h>: Helo command rejected: need fully-qualified hostname (%r)",
+	[HELO_UNKNOWN]          = "450 4.7.1 <%h>: Helo command rejected: Host not found",
+	[DM_REPLY_HELO_DNS_ERROR] = "450 4.7.1 <%h>: Helo command rejected: Host not found (temporary DNS failure)",
+};
+
+static const enum dm_action builtin_action[HELO_CHECK_COUNT] = {
+	[HELO_INVALID] = DM_ACT_REJECT, [HELO_LOCALHOST] = DM_ACT_REJECT,
+	[HELO_FORGED] = DM_ACT_REJECT, [HELO_BARE_IP] = DM_ACT_REJECT,
+	[HELO_LITERAL_MISMATCH] = DM_ACT_REJECT, [HELO_NON_FQDN] = DM_ACT_REJECT,
+	[HELO_UNKNOWN] = DM_ACT_TEMPFAIL,
+};
+
+static const char *const action_names[] = { "off", "shadow", "tempfail", "reject" };
+static const char *const mode_names[] = { "off", "shadow", "enforce" };
+
+const char *dm_action_name(enum dm_action a)
+{
+	return (unsigned)a < 4 ? action_names[a] : "?";
+}
+
+const char *dm_mode_name(enum dm_mode m)
+{
+	return (unsigned)m < 3 ? mode_names[m] : "?";
+}
+
+static const char *reply_key(int i, char *buf, size_t len)
+{
+	if (i == DM_REPLY_HELO_DNS_ERROR)
+		return "helo_dns_error";
+	snprintf(buf, len, "helo_%s", helo_check_name((enum helo_check)i));
+	return buf;
+}
+
+struct dm_policy *dm_policy_builtin(void)
+{
+	struct dm_policy *pol = calloc(1, sizeof(*pol));
+	char err[160];
+	int i;
+
+	if (pol == NULL)
+		return NULL;
+	pol->name = strdup("default");
+	pol->file = strdup("(built-in)");
+	if (dm_list_split("postmaster, abuse", &pol->exempt, &pol->nexempt) < 0 || !pol->name || !pol->file) {
+		dm_policy_free(pol);
+		return NULL;
+	}
+	pol->helo_mode = DM_MODE_ENFORCE;
+	for (i = 0; i < HELO_CHECK_COUNT; i++)
+		pol->helo_action[i] = builtin_action[i];
+	pol->helo_dns_error = DM_ACT_OFF;
+	for (i = 0; i < DM_REPLY_COUNT; i++)
+		if (dm_reply_parse(builtin_reply[i], &pol->reply[i], err, sizeof(err)) < 0)
+			abort();     /* a broken built-in template is a programming error */
+	return pol;
+}
+
+struct dm_policy *dm_policy_copy(const struct dm_policy *base, const char *name, const char *file)
+{
+	struct dm_policy *pol = malloc(sizeof(*pol));
+	size_t i;
+	int ok = 1;
+
+	if (pol == NULL)
+		return NULL;
+	*pol = *base;
+	pol->name = strdup(name);
+	pol->file = strdup(file);
+	pol->exempt = calloc(base->nexempt + 1, sizeof(char *));
+	ok = pol->name && pol->file && pol->exempt;
+	for (i = 0; ok && i < base->nexempt; i++)
+		ok = (pol->exempt[i] = strdup(base->exempt[i])) != NULL;
+	for (i = 0; i < DM_REPLY_COUNT; i++)
+		if (base->reply_file[i] != NULL && (pol->reply_file[i] = strdup(base->reply_file[i])) == NULL)
+			ok = 0;
+	if (!ok) {
+		dm_policy_free(pol);
+		return NULL;
+	}
+	return pol;
+}
+
+void dm_policy_free(struct dm_policy *pol)
+{
+	int i;
+
+	if (pol == NULL)
+		return;
+	free(pol->name);
+	free(pol->file);
+	dm_list_free(pol->exempt);
+	for (i = 0; i < DM_REPLY_COUNT; i++)
+		free(pol->reply_file[i]);
+	free(pol);
+}
+
+struct pctx {
+	struct dm_policy *pol;
+	const char *file;
+	struct dm_errors *errs;
+	int action_line[HELO_CHECK_COUNT];
+};
+
+static int parse_action(const char *v, enum dm_action *out)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(v, action_names[i]) == 0) {
+			*out = (enum dm_action)i;
+			return 0;
+		}
+	return -1;
+}
+
+static void helo_key(struct pctx *c, const char *name, const char *v, int line)
+{
+	int i;
+
+	if (strcmp(name, "mode") == 0) {
+		for (i = 0; i < 3; i++)
+			if (strcmp(v, mode_names[i]) == 0) {
+				c->pol->helo_mode = (enum dm_mode)i;
+				return;
+			}
+		dm_errors_add(c->errs, c->file, line, "[helo] mode must be enforce, shadow or off, not '%.100s'", v);
+		return;
+	}
+	if (strcmp(name, "unknown_on_dns_error") == 0) {
+		if (strcmp(v, "pass") == 0)
+			c->pol->helo_dns_error = DM_ACT_OFF;
+		else if (strcmp(v, "tempfail") == 0)
+			c->pol->helo_dns_error = DM_ACT_TEMPFAIL;
+		else
+			dm_errors_add(c->errs, c->file, line,
+			              "unknown_on_dns_error must be pass or tempfail (a DNS failure never rejects), not '%.100s'", v);
+		return;
+	}
+	for (i = 0; i < HELO_CHECK_COUNT; i++)
+		if (strcmp(name, helo_check_name((enum helo_check)i)) == 0) {
+			if (parse_action(v, &c->pol->helo_action[i]) < 0)
+				dm_errors_add(c->errs, c->file, line,
+				              "[helo] %s: unknown action '%.100s' (reject, tempfail, shadow or off)", name, v);
+			c->action_line[i] = line;
+			return;
+		}
+	dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [helo]", name);
+}
+
+static void replies_key(struct pctx *c, const char *name, const char *v, int line)
+{
+	char err[200], kb[48];
+	int i;
+
+	if (strcmp(name, "help_url") == 0) {
+		size_t k;
+		int bad = strlen(v) >= sizeof(c->pol->help_url);
+		for (k = 0; v[k] && !bad; k++)
+			bad = v[k] <= ' ' || v[k] >= 0x7f || v[k] == '%';
+		if (bad) {
+			dm_errors_add(c->errs, c->file, line, "help_url must be a URL without spaces or '%%', under %zu characters",
+			              sizeof(c->pol->help_url));
+			return;
+		}
+		strcpy(c->pol->help_url, v);
+		return;
+	}
+	for (i = 0; i < DM_REPLY_COUNT; i++) {
+		if (strcmp(name, reply_key(i, kb, sizeof(kb))) != 0)
+			continue;
+		if (dm_reply_parse(v, &c->pol->reply[i], err, sizeof(err)) < 0) {
+			dm_errors_add(c->errs, c->file, line, "%s: %s", name, err);
+			return;
+		}
+		if (i == DM_REPLY_HELO_DNS_ERROR && c->pol->reply[i].code[0] != '4') {
+			dm_errors_add(c->errs, c->file, line, "helo_dns_error must be a 4xx reply: a DNS failure never rejects");
+			return;
+		}
+		free(c->pol->reply_file[i]);
+		c->pol->reply_file[i] = strdup(c->file);
+		c->pol->reply_line[i] = line;
+		return;
+	}
+	dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [replies]", name);
+}
+
+static void on_policy_key(void *user, const char *section, const char *name, const char *v,
+                          int cont, int line)
+{
+	struct pctx *c = user;
+
+	if (cont && !(strcmp(section, "exempt") == 0 && strcmp(name, "recipients") == 0)) {
+		dm_errors_add(c->errs, c->file, line,
+		              "%s takes one value; this indented line would continue it (remove the indentation)", name);
+		return;
+	}
+	if (strcmp(section, "helo") == 0) {
+		helo_key(c, name, v, line);
+	} else if (strcmp(section, "replies") == 0) {
+		replies_key(c, name, v, line);
+	} else if (strcmp(section, "exempt") == 0) {
+		char **items, **grown;
+		size_t n, i, base = cont ? c->pol->nexempt : 0;
+
+		if (strcmp(name, "recipients") != 0) {
+			dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [exempt]", name);
+			return;
+		}
+		if (dm_list_split(v, &items, &n) < 0)
+			return;
+		for (i = 0; i < n; i++)
+			if (strchr(items[i], '@') == items[i] || strpbrk(items[i], "<>\"") != NULL) {
+				dm_errors_add(c->errs, c->file, line,
+				              "recipients: '%.100s' must be a local part (postmaster) or an address", items[i]);
+				dm_list_free(items);
+				return;
+			}
+		if (!cont) {
+			for (i = 0; i < c->pol->nexempt; i++)
+				free(c->pol->exempt[i]);
+			c->pol->nexempt = 0;
+			c->pol->exempt[0] = NULL;
+		}
+		grown = realloc(c->pol->exempt, (base + n + 1) * sizeof(char *));
+		if (grown == NULL) {
+			dm_list_free(items);
+			return;
+		}
+		for (i = 0; i < n; i++)
+			grown[base + i] = dm_lower(items[i]);
+		grown[base + n] = NULL;
+		c->pol->exempt = grown;
+		c->pol->nexempt = base + n;
+		free(items);
+	} else if (section[0] == '\0') {
+		dm_errors_add(c->errs, c->file, line, "key '%.100s' outside any [section]", name);
+	} else {
+		dm_errors_add(c->errs, c->file, line,
+		              "unknown section [%.100s] (known: [helo], [replies], [exempt])", section);
+	}
+}
+
+int dm_policy_parse(struct dm_policy *pol, const char *text, size_t len, const char *file,
+                    struct dm_errors *errs)
+{
+	struct pctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.pol = pol;
+	c.file = file;
+	c.errs = errs;
+	return dm_ini_parse(text, len, file, on_policy_key, &c, errs);
+}
+
+/* Built-in replies follow the action: a tempfail gets 4xx, a reject 5xx. */
+static void adapt_reply(struct dm_reply *r, char cls)
+{
+	if (r->code[0] == cls)
+		return;
+	if (cls == '4') {
+		strcpy(r->code, "450");
+	} else {
+		strcpy(r->code, r->code[1] == '5' || r->code[1] == '0' ? "550" : "554");
+	}
+	r->xcode[0] = cls;
+}
+
+int dm_policy_finish(struct dm_policy *pol, struct dm_errors *errs)
+{
+	int i, bad = 0;
+	char kb[48];
+
+	for (i = 0; i < HELO_CHECK_COUNT; i++) {
+		enum dm_action a = pol->helo_action[i];
+		char want;
+
+		if (a != DM_ACT_REJECT && a != DM_ACT_TEMPFAIL)
+			continue;
+		want = a == DM_ACT_REJECT ? '5' : '4';
+		if (pol->reply[i].code[0] == want)
+			continue;
+		if (pol->reply_line[i] == 0) {
+			adapt_reply(&pol->reply[i], want);
+			continue;
+		}
+		dm_errors_add(errs, pol->reply_file[i], pol->reply_line[i],
+		              "reply %s is %s, but policy %s has [helo] %s = %s, which needs a %cxx reply",
+		              reply_key(i, kb, sizeof(kb)), pol->reply[i].code, pol->name,
+		              helo_check_name((enum helo_check)i), dm_action_name(a), want);
+		bad++;
+	}
+	return bad;
+}
+
+const struct dm_policy *dm_policy_for_domain(const struct dm_config *cfg, const char *domain)
+{
+	char d[256];
+	const char *p;
+	size_t len;
+
+	if (domain == NULL || cfg->npolicies == 0)
+		return cfg->def;
+	len = strnlen(domain, sizeof(d));
+	if (len == 0 || len >= sizeof(d))
+		return cfg->def;
+	memcpy(d, domain, len + 1);
+	dm_lower(d);
+	if (d[len - 1] == '.')
+		d[len - 1] = '\0';
+	for (p = d; p != NULL && *p; p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {
+		size_t lo = 0, hi = cfg->npolicies;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			int c = strcmp(p, cfg->policies[mid]->name);
+			if (c == 0)
+				return cfg->policies[mid];
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+	}
+	return cfg->def;
+}
+
+int dm_policy_exempt(const struct dm_policy *pol, const char *rcpt)
+{
+	const char *at = strrchr(rcpt, '@');
+	size_t llen = at ? (size_t)(at - rcpt) : strlen(rcpt);
+	size_t i;
+
+	for (i = 0; i < pol->nexempt; i++) {
+		const char *e = pol->exempt[i];
+		if (strchr(e, '@') != NULL) {
+			if (strcasecmp(e, rcpt) == 0)
+				return 1;
+		} else if (strlen(e) == llen && strncasecmp(e, rcpt, llen) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void dm_policy_dump(const struct dm_policy *pol, FILE *out)
+{
+	int i;
+	size_t j;
+	char kb[48];
+
+	fprintf(out, "\n; policy %s (%s)\n[helo]\n", pol->name, pol->file);
+	fprintf(out, "%-20s = %s\n", "mode", dm_mode_name(pol->helo_mode));
+	for (i = 0; i < HELO_CHECK_COUNT; i++)
+		fprintf(out, "%-20s = %s\n", helo_check_name((enum helo_check)i), dm_action_name(pol->helo_action[i]));
+	fprintf(out, "%-20s = %s\n", "unknown_on_dns_error", pol->helo_dns_error == DM_ACT_TEMPFAIL ? "tempfail" : "pass");
+	fprintf(out, "[replies]\n");
+	for (i = 0; i < DM_REPLY_COUNT; i++)
+		fprintf(out, "%-21s = %s %s %s\n", reply_key(i, kb, sizeof(kb)), pol->reply[i].code,
+		        pol->reply[i].xcode, pol->reply[i].text);
+	fprintf(out, "%-21s = %s\n[exempt]\nrecipients =", "help_url", pol->help_url);
+	for (j = 0; j < pol->nexempt; j++)
+		fprintf(out, "%s %s", j ? "," : "", pol->exempt[j]);
+	fputc('\n', out);
+}

@@ -1,0 +1,300 @@
+/*
+ * main.c - doorman: options, config load, socket, privileges, signals.
+ *
+ *   doorman [-c FILE] [-p SOCKET] [-f] [-n] [-d] [-V]
+ *
+ * Exit codes: 0, 64 (usage), 69/71 (cannot start), 78 (configuration).
+ * SIGUSR1 reloads the configuration (a bad one is logged and the old one
+ * kept); SIGTERM/SIGINT/SIGHUP stop (libmilter owns them).
+ */
+#include "dm_autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "callbacks.h"
+#include "config.h"
+#include "log.h"
+#include "resolver.h"
+#include "snapshot.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "?"
+#endif
+
+static const char *config_path = DM_CONFIG_FILE;
+static const char *socket_override;
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: doorman [-c FILE] [-p SOCKET] [-f] [-n] [-d] [-V]\n"
+	        "  -c FILE    configuration file (default %s)\n"
+	        "  -p SOCKET  milter socket, overrides the file (unix:PATH, inet:PORT@HOST)\n"
+	        "  -f         stay in the foreground\n"
+	        "  -n         check the configuration and exit (0 = valid, 78 = errors)\n"
+	        "  -d         print the effective configuration and policies and exit\n"
+	        "  -V         print the version and exit\n", DM_CONFIG_FILE);
+}
+
+/* Load and validate; print every error. NULL on error. */
+static struct dm_config *load(int to_log)
+{
+	struct dm_errors errs = { NULL, 0 };
+	struct dm_config *cfg = dm_config_load(config_path, &errs);
+	size_t i;
+
+	for (i = 0; i < errs.n; i++) {
+		if (to_log)
+			dm_log(LOG_ERR, "%s", errs.msg[i]);
+		else
+			fprintf(stderr, "doorman: %s\n", errs.msg[i]);
+	}
+	dm_errors_free(&errs);
+	if (cfg != NULL && socket_override != NULL) {
+		char *s = strdup(socket_override);
+		if (s == NULL) {
+			dm_config_free(cfg);
+			return NULL;
+		}
+		free(cfg->socket);
+		cfg->socket = s;
+	}
+	return cfg;
+}
+
+/* SIGUSR1 → reload: runs on its own thread, the signal is blocked elsewhere. */
+static void *reloader(void *arg)
+{
+	sigset_t set;
+	int sig;
+
+	(void)arg;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	for (;;) {
+		struct dm_config *cfg;
+
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		cfg = load(1);
+		if (cfg == NULL) {
+			dm_log(LOG_WARNING, "reload: %s has errors, keeping the running configuration", config_path);
+			continue;
+		}
+		dm_snapshot_publish(cfg);
+		dm_log(LOG_INFO, "reload: configuration %s loaded (%zu domain policies)", config_path, cfg->npolicies);
+	}
+	return NULL;
+}
+
+/* "unix:/path", "local:/path" or "/path" -> "/path"; NULL for inet sockets. */
+static const char *unix_path(const char *sock)
+{
+	if (strncmp(sock, "unix:", 5) == 0)
+		return sock + 5;
+	if (strncmp(sock, "local:", 6) == 0)
+		return sock + 6;
+	return sock[0] == '/' ? sock : NULL;
+}
+
+static int make_socket_dir(const char *path, const struct passwd *pw)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0755) == 0 && pw != NULL && chown(dir, pw->pw_uid, pw->pw_gid) < 0)
+		return -1;
+	return 0;
+}
+
+static int open_socket(const struct dm_config *cfg, const struct passwd *pw)
+{
+	const char *path = unix_path(cfg->socket);
+	mode_t old;
+	int rc;
+
+	if (path != NULL && make_socket_dir(path, pw) < 0) {
+		fprintf(stderr, "doorman: cannot create the directory of %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (smfi_setconn((char *)cfg->socket) != MI_SUCCESS) {
+		fprintf(stderr, "doorman: bad socket %s\n", cfg->socket);
+		return -1;
+	}
+	old = umask((mode_t)(0777 & ~cfg->socket_mode));
+	rc = smfi_opensocket(true);
+	umask(old);
+	if (rc != MI_SUCCESS) {
+		fprintf(stderr, "doorman: cannot open socket %s (in use, or no permission)\n", cfg->socket);
+		return -1;
+	}
+	if (path != NULL) {
+		if (chmod(path, (mode_t)cfg->socket_mode) < 0 ||
+		    (pw != NULL && chown(path, pw->pw_uid, pw->pw_gid) < 0)) {
+			fprintf(stderr, "doorman: cannot set owner/mode of %s: %s\n", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int drop_privileges(const struct passwd *pw)
+{
+	if (pw == NULL)
+		return 0;
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		fprintf(stderr, "doorman: cannot become user %s: %s\n", pw->pw_name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		return -1;
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	return 0;
+}
+
+static int write_pidfile(const char *path)
+{
+	FILE *f;
+
+	if (path[0] == '\0')
+		return 0;
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	int opt, foreground = 0, check_only = 0, dump = 0, rc;
+	struct dm_config *cfg;
+	struct passwd *pw = NULL;
+	pthread_t tid;
+	sigset_t set;
+	char sock_path[4096], pid_path[4096];
+
+	while ((opt = getopt(argc, argv, "c:p:fndVh")) != -1) {
+		switch (opt) {
+		case 'c': config_path = optarg; break;
+		case 'p': socket_override = optarg; break;
+		case 'f': foreground = 1; break;
+		case 'n': check_only = 1; break;
+		case 'd': dump = 1; break;
+		case 'V': printf("doorman %s (libmilter, c-ares %s)\n", PACKAGE_VERSION, "1.x"); return 0;
+		case 'h': usage(); return 0;
+		default: usage(); return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage();
+		return EX_USAGE;
+	}
+	if (dm_resolver_library_init() < 0) {
+		fprintf(stderr, "doorman: c-ares initialisation failed\n");
+		return EX_SOFTWARE;
+	}
+	cfg = load(0);
+	if (cfg == NULL)
+		return EX_CONFIG;
+	if (check_only || dump) {
+		if (dump)
+			dm_config_dump(cfg, stdout);
+		else
+			printf("doorman: %s: configuration OK (%zu domain policies)\n", config_path, cfg->npolicies);
+		dm_config_free(cfg);
+		dm_resolver_library_cleanup();
+		return 0;
+	}
+	if (cfg->user[0] != '\0' && (pw = getpwnam(cfg->user)) == NULL) {
+		fprintf(stderr, "doorman: %s: user '%s' does not exist\n", config_path, cfg->user);
+		return EX_CONFIG;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (smfi_register(dm_filter) != MI_SUCCESS) {
+		fprintf(stderr, "doorman: smfi_register failed\n");
+		return EX_SOFTWARE;
+	}
+	if (open_socket(cfg, pw) < 0)
+		return EX_UNAVAILABLE;
+	if (!foreground && daemonize() < 0) {
+		fprintf(stderr, "doorman: cannot run in the background: %s\n", strerror(errno));
+		return EX_OSERR;
+	}
+	if (write_pidfile(cfg->pidfile) < 0)
+		fprintf(stderr, "doorman: cannot write %s: %s\n", cfg->pidfile, strerror(errno));
+	if (drop_privileges(pw) < 0)
+		return EX_NOPERM;
+	dm_log_open(cfg->log, cfg->log_facility);
+	/* Block the signals before any thread exists: SIGUSR1 goes to the
+	 * reloader's sigwait, SIGTERM/SIGINT/SIGHUP to libmilter's. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&tid, NULL, reloader, NULL) != 0) {
+		dm_log(LOG_ERR, "cannot start the reload thread");
+		return EX_OSERR;
+	}
+	/* A reload may free cfg: keep what the exit path needs. */
+	snprintf(sock_path, sizeof(sock_path), "%s", unix_path(cfg->socket) ? unix_path(cfg->socket) : "");
+	snprintf(pid_path, sizeof(pid_path), "%s", pw == NULL ? cfg->pidfile : "");
+	dm_log(LOG_INFO, "starting: doorman %s on %s (%zu domain policies)", PACKAGE_VERSION, cfg->socket,
+	       cfg->npolicies);
+	dm_snapshot_publish(cfg);
+	cfg = NULL;
+	rc = smfi_main();
+	dm_log(LOG_INFO, "stopping");
+	/* Debian's libmilter leaves the socket behind; a stale one would only
+	 * confuse whoever looks at it next. */
+	if (sock_path[0] != '\0')
+		unlink(sock_path);
+	if (pid_path[0] != '\0')
+		unlink(pid_path);
+	return rc == MI_SUCCESS ? 0 : EX_SOFTWARE;
+}

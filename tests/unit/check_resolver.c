@@ -1,0 +1,167 @@
+/*
+ * check_resolver.c - the c-ares seam against a real unbound on loopback
+ * (tests/dns/resolver.test starts it and sets DM_DNS_PORT).
+ *
+ * Rows: name, type, expected outcome; plus the deadline with a dead zone.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolver.h"
+
+static char servers[64];
+
+struct row {
+	const char *name;
+	enum dm_dns_type type;
+	enum dm_dns_status want;
+	const char *want_addr;   /* first address (A/AAAA), or first MX/PTR/TXT text; NULL = don't check */
+	size_t want_records;     /* 0 = don't check */
+};
+
+static const struct row rows[] = {
+	{ "a.test.example.net",      DM_DNS_A,    DM_DNS_ANSWER,   "192.0.2.10", 1 },
+	{ "a.test.example.net",      DM_DNS_AAAA, DM_DNS_NOTFOUND, NULL, 0 },
+	{ "a.test.example.net",      DM_DNS_MX,   DM_DNS_NOTFOUND, NULL, 0 },
+	{ "aaaa.test.example.net",   DM_DNS_AAAA, DM_DNS_ANSWER,   "2001:db8::10", 1 },
+	{ "aaaa.test.example.net",   DM_DNS_A,    DM_DNS_NOTFOUND, NULL, 0 },
+	{ "mxonly.test.example.net", DM_DNS_MX,   DM_DNS_ANSWER,   "a.test.example.net", 1 },
+	{ "mxonly.test.example.net", DM_DNS_A,    DM_DNS_NOTFOUND, NULL, 0 },
+	{ "mxonly.test.example.net", DM_DNS_AAAA, DM_DNS_NOTFOUND, NULL, 0 },
+	{ "multi.test.example.net",  DM_DNS_A,    DM_DNS_ANSWER,   NULL, 2 },
+	{ "both.test.example.net",   DM_DNS_AAAA, DM_DNS_ANSWER,   "2001:db8::11", 1 },
+	{ "nx.test.example.net",     DM_DNS_A,    DM_DNS_NOTFOUND, NULL, 0 },
+	{ "nx.test.example.net",     DM_DNS_MX,   DM_DNS_NOTFOUND, NULL, 0 },
+	{ "txtonly.test.example.net", DM_DNS_TXT, DM_DNS_ANSWER,   "no address here", 1 },
+	{ "txtonly.test.example.net", DM_DNS_A,   DM_DNS_NOTFOUND, NULL, 0 },
+	{ "20.2.0.192.in-addr.arpa", DM_DNS_PTR, DM_DNS_ANSWER, "good.sender.example.org", 1 },
+	{ "8.2.0.192.in-addr.arpa",  DM_DNS_PTR, DM_DNS_NOTFOUND, NULL, 0 },
+	{ "x.refused.test.example.net", DM_DNS_A, DM_DNS_ERROR,    NULL, 0 },
+	{ "no-such-tld-at-all",  DM_DNS_A,    DM_DNS_NOTFOUND, NULL, 0 },
+};
+
+START_TEST(test_row)
+{
+	const struct row *r = &rows[_i];
+	char err[200], buf[64];
+	struct dm_resolver *res = dm_resolver_new(servers, 500, err, sizeof(err));
+	const struct dm_dns_result *out;
+	int idx;
+
+	ck_assert_msg(res != NULL, "resolver: %s", err);
+	idx = dm_resolver_submit(res, r->name, r->type);
+	ck_assert_int_ge(idx, 0);
+	dm_resolver_collect(res, dm_now_ms() + 3000);
+	out = dm_resolver_result(res, idx);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(out->status == r->want, "%s type %d: got %s, want %s", r->name, r->type,
+	              dm_dns_status_name(out->status), dm_dns_status_name(r->want));
+	if (r->want_records)
+		ck_assert_uint_eq(out->nrecords, r->want_records);
+	if (r->want_addr != NULL) {
+		if (r->type == DM_DNS_A || r->type == DM_DNS_AAAA)
+			ck_assert_str_eq(dm_addr_format(&out->addrs[0], buf, sizeof(buf)), r->want_addr);
+		else
+			ck_assert_str_eq(out->text, r->want_addr);
+	}
+	if (r->want == DM_DNS_ANSWER && r->type != DM_DNS_PTR)
+		ck_assert_uint_eq(out->ttl, 300);
+	dm_resolver_free(res);
+}
+END_TEST
+
+/* All queries of a HELO fired at once, collected together. */
+START_TEST(test_concurrent)
+{
+	char err[200];
+	struct dm_resolver *res = dm_resolver_new(servers, 500, err, sizeof(err));
+	int i, idx[9];
+	const char *names[3] = { "a.test.example.net", "mxonly.test.example.net", "nx.test.example.net" };
+	enum dm_dns_type types[3] = { DM_DNS_A, DM_DNS_AAAA, DM_DNS_MX };
+
+	ck_assert_ptr_nonnull(res);
+	for (i = 0; i < 9; i++)
+		idx[i] = dm_resolver_submit(res, names[i / 3], types[i % 3]);
+	ck_assert_int_eq(dm_resolver_collect(res, dm_now_ms() + 3000), 0);
+	ck_assert(dm_resolver_idle(res));
+	ck_assert_int_eq(dm_resolver_result(res, idx[0])->status, DM_DNS_ANSWER);
+	ck_assert_int_eq(dm_resolver_result(res, idx[5])->status, DM_DNS_ANSWER);
+	ck_assert_int_eq(dm_resolver_result(res, idx[6])->status, DM_DNS_NOTFOUND);
+	/* reset, then reuse the same channel */
+	dm_resolver_reset(res);
+	idx[0] = dm_resolver_submit(res, "aaaa.test.example.net", DM_DNS_AAAA);
+	ck_assert_int_eq(idx[0], 0);
+	dm_resolver_collect(res, dm_now_ms() + 3000);
+	ck_assert_int_eq(dm_resolver_result(res, 0)->status, DM_DNS_ANSWER);
+	dm_resolver_free(res);
+}
+END_TEST
+
+/* A zone that never answers: collect returns at the deadline, not later. */
+START_TEST(test_deadline)
+{
+	static const unsigned deadlines[] = { 200, 700 };
+	char err[200];
+	unsigned d = deadlines[_i];
+	struct dm_resolver *res = dm_resolver_new(servers, d / 3, err, sizeof(err));
+	uint64_t start, took;
+	int a, b;
+
+	ck_assert_ptr_nonnull(res);
+	start = dm_now_ms();
+	a = dm_resolver_submit(res, "x.dead.test.example.net", DM_DNS_A);
+	b = dm_resolver_submit(res, "a.test.example.net", DM_DNS_A);
+	ck_assert_int_eq(dm_resolver_collect(res, start + d), 1);
+	took = dm_now_ms() - start;
+	printf("deadline %u ms: collect returned after %llu ms\n", d, (unsigned long long)took);
+	ck_assert_uint_ge(took, d - 5);
+	ck_assert_uint_le(took, d + 50);
+	ck_assert_int_eq(dm_resolver_result(res, a)->status, DM_DNS_TIMEOUT);
+	ck_assert_int_eq(dm_resolver_result(res, b)->status, DM_DNS_ANSWER);
+	dm_resolver_free(res);
+}
+END_TEST
+
+/* Pending queries at free() must not touch freed memory (valgrind run). */
+START_TEST(test_free_pending)
+{
+	char err[200];
+	struct dm_resolver *res = dm_resolver_new(servers, 1000, err, sizeof(err));
+
+	ck_assert_ptr_nonnull(res);
+	dm_resolver_submit(res, "y.dead.test.example.net", DM_DNS_A);
+	dm_resolver_submit(res, "", DM_DNS_A);
+	ck_assert_int_eq(dm_resolver_result(res, 1)->status, DM_DNS_ERROR);
+	dm_resolver_free(res);
+}
+END_TEST
+
+int main(void)
+{
+	const char *port = getenv("DM_DNS_PORT");
+	Suite *s = suite_create("resolver");
+	TCase *tc = tcase_create("unbound");
+	SRunner *sr;
+	int failed;
+
+	if (port == NULL || *port == '\0') {
+		fprintf(stderr, "DM_DNS_PORT not set: run through tests/dns/resolver.test\n");
+		return 77;
+	}
+	snprintf(servers, sizeof(servers), "127.0.0.1:%s", port);
+	dm_resolver_library_init();
+	tcase_set_timeout(tc, 20);
+	tcase_add_loop_test(tc, test_row, 0, (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_test(tc, test_concurrent);
+	tcase_add_loop_test(tc, test_deadline, 0, 2);
+	tcase_add_test(tc, test_free_pending);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	dm_resolver_library_cleanup();
+	return failed ? 1 : 0;
+}
