@@ -17,10 +17,12 @@
 
 #include <ares.h>
 
+#include "dnscache.h"
 #include "resolver.h"
 
 struct slot {
 	struct dm_resolver *r;
+	int nocache;
 	struct dm_dns_result res;
 };
 
@@ -30,6 +32,7 @@ struct dm_resolver {
 	size_t nslots, cap;
 	size_t pending;
 	int cancelling;      /* callbacks during ares_cancel at the deadline = timeout */
+	struct dm_dnscache *cache;
 };
 
 uint64_t dm_now_ms(void)
@@ -175,6 +178,50 @@ static unsigned answer_min_ttl(const unsigned char *m, int len)
 	return best;
 }
 
+/* NXDOMAIN/NODATA: how long the zone says to remember it (RFC 2308: the
+ * smaller of the SOA record's TTL and its MINIMUM field). 0 if no SOA. */
+static unsigned negative_ttl(const unsigned char *m, int len)
+{
+	int off = 12, qd, an, ns, i;
+
+	if (m == NULL || len < 12)
+		return 0;
+	qd = (m[4] << 8) | m[5];
+	an = (m[6] << 8) | m[7];
+	ns = (m[8] << 8) | m[9];
+	for (i = 0; i < qd; i++) {
+		off = skip_name(m, len, off);
+		if (off < 0 || off + 4 > len)
+			return 0;
+		off += 4;
+	}
+	for (i = 0; i < an + ns; i++) {
+		unsigned type, ttl, rdlen, minimum;
+		int rd;
+		off = skip_name(m, len, off);
+		if (off < 0 || off + 10 > len)
+			return 0;
+		type = ((unsigned)m[off] << 8) | m[off + 1];
+		ttl = ((unsigned)m[off + 4] << 24) | ((unsigned)m[off + 5] << 16) | ((unsigned)m[off + 6] << 8) | m[off + 7];
+		rdlen = ((unsigned)m[off + 8] << 8) | m[off + 9];
+		rd = off + 10;
+		off = rd + (int)rdlen;
+		if (off > len)
+			return 0;
+		if (i < an || type != 6)
+			continue;
+		rd = skip_name(m, len, rd);                 /* MNAME */
+		rd = rd < 0 ? -1 : skip_name(m, len, rd);   /* RNAME */
+		if (rd < 0 || rd + 20 > off)
+			return 0;
+		minimum = ((unsigned)m[rd + 16] << 24) | ((unsigned)m[rd + 17] << 16) | ((unsigned)m[rd + 18] << 8) | m[rd + 19];
+		if (ttl > 0x7fffffffu)
+			ttl = 0;
+		return minimum < ttl ? minimum : ttl;
+	}
+	return 0;
+}
+
 static enum dm_dns_status parse_answer(struct dm_dns_result *res, const unsigned char *abuf, int alen)
 {
 	int rc = ARES_EBADRESP, i, n;
@@ -257,6 +304,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
 		break;
 	case ARES_ENOTFOUND:
 	case ARES_ENODATA:
+		s->res.ttl = negative_ttl(abuf, alen);
 		finish(s, DM_DNS_NOTFOUND);
 		break;
 	case ARES_ETIMEOUT:
@@ -268,9 +316,21 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
 		finish(s, DM_DNS_ERROR);
 		break;
 	}
+	if (s->r->cache != NULL && !s->nocache)
+		dm_dnscache_put(s->r->cache, &s->res, s->res.done_ms);
+}
+
+void dm_resolver_set_cache(struct dm_resolver *r, struct dm_dnscache *cache)
+{
+	r->cache = cache;
 }
 
 int dm_resolver_submit(struct dm_resolver *r, const char *name, enum dm_dns_type type)
+{
+	return dm_resolver_submit_flags(r, name, type, 0);
+}
+
+int dm_resolver_submit_flags(struct dm_resolver *r, const char *name, enum dm_dns_type type, int flags)
 {
 	struct slot *s;
 	size_t len = strlen(name);
@@ -291,10 +351,18 @@ int dm_resolver_submit(struct dm_resolver *r, const char *name, enum dm_dns_type
 	snprintf(s->res.name, sizeof(s->res.name), "%s", name);
 	r->slots[r->nslots] = s;
 	r->pending++;
-	if (len == 0 || len >= sizeof(s->res.name))
+	s->nocache = (flags & DM_DNS_NOCACHE) != 0;
+	if (len == 0 || len >= sizeof(s->res.name)) {
 		finish(s, DM_DNS_ERROR);
-	else
+	} else if (r->cache != NULL && !s->nocache &&
+	           dm_dnscache_get(r->cache, name, type, dm_now_ms(), &s->res)) {
+		enum dm_dns_status st = s->res.status;
+		s->res.status = DM_DNS_PENDING;
+		s->res.from_cache = 1;
+		finish(s, st);
+	} else {
 		ares_query(r->ch, name, ns_c_in, (int)type, on_answer, s);   /* sends now */
+	}
 	return (int)r->nslots++;
 }
 

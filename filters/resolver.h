@@ -39,6 +39,7 @@ struct dm_dns_result {
 	size_t nrecords;                          /* records in the answer (any type) */
 	char text[256];                           /* TXT: first string; PTR: first name; MX: first exchange */
 	uint64_t done_ms;                         /* dm_now_ms() when the outcome was known */
+	int from_cache;                           /* answered from the shared cache */
 };
 
 struct dm_resolver;
@@ -52,6 +53,16 @@ void dm_resolver_free(struct dm_resolver *r);
 /* Send a query now. Returns its index (>= 0) for dm_resolver_result(), or -1
  * (out of memory, name too long: then the result is DM_DNS_ERROR at once). */
 int dm_resolver_submit(struct dm_resolver *r, const char *name, enum dm_dns_type type);
+
+/* Share a cache (filters/dnscache.h) with this resolver: submits are
+ * answered from it when fresh, and answers (not errors) are stored in it. */
+struct dm_dnscache;
+void dm_resolver_set_cache(struct dm_resolver *r, struct dm_dnscache *cache);
+
+/* Like dm_resolver_submit; DM_DNS_NOCACHE asks the server even when the
+ * cache has the answer, and keeps the answer out of the cache (self-tests). */
+#define DM_DNS_NOCACHE 1
+int dm_resolver_submit_flags(struct dm_resolver *r, const char *name, enum dm_dns_type type, int flags);
 
 /* Process answers until every query has an outcome or deadline_ms
  * (dm_now_ms() clock) passes; queries still pending then become

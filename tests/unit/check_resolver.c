@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "dnscache.h"
 #include "resolver.h"
 
 static char servers[64];
@@ -138,6 +140,71 @@ START_TEST(test_free_pending)
 }
 END_TEST
 
+/* The shared cache in front of real DNS: a second connection's lookup is
+ * served from it; NXDOMAIN is kept for the SOA's negative TTL; a 1 s TTL
+ * expires; NOCACHE always asks the server. */
+static const struct dm_dns_result *ask(struct dm_resolver *r, const char *name, enum dm_dns_type t, int flags)
+{
+	int idx = dm_resolver_submit_flags(r, name, t, flags);
+
+	dm_resolver_collect(r, dm_now_ms() + 3000);
+	return dm_resolver_result(r, idx);
+}
+
+START_TEST(test_cache)
+{
+	char err[200];
+	struct dm_dnscache *cache = dm_dnscache_new(100, 0, 3600);
+	struct dm_resolver *r1 = dm_resolver_new(servers, 500, err, sizeof(err));
+	struct dm_resolver *r2 = dm_resolver_new(servers, 500, err, sizeof(err));
+	const struct dm_dns_result *res;
+	struct dm_dnscache_stats st;
+	char buf[64];
+
+	ck_assert_ptr_nonnull(cache);
+	dm_resolver_set_cache(r1, cache);
+	dm_resolver_set_cache(r2, cache);
+	res = ask(r1, "a.test.example.net", DM_DNS_A, 0);
+	ck_assert_int_eq(res->status, DM_DNS_ANSWER);
+	ck_assert_int_eq(res->from_cache, 0);
+	res = ask(r2, "A.Test.Example.NET", DM_DNS_A, 0);
+	ck_assert_int_eq(res->status, DM_DNS_ANSWER);
+	ck_assert_int_eq(res->from_cache, 1);
+	ck_assert_str_eq(dm_addr_format(&res->addrs[0], buf, sizeof(buf)), "192.0.2.10");
+	/* NXDOMAIN: SOA TTL 300, MINIMUM 60 -> remembered 60 s */
+	res = ask(r1, "nx.test.example.net", DM_DNS_A, 0);
+	ck_assert_int_eq(res->status, DM_DNS_NOTFOUND);
+	ck_assert_uint_eq(res->ttl, 60);
+	res = ask(r2, "nx.test.example.net", DM_DNS_A, 0);
+	ck_assert_int_eq(res->from_cache, 1);
+	ck_assert_int_eq(res->status, DM_DNS_NOTFOUND);
+	/* errors are not cached */
+	res = ask(r1, "x.refused.test.example.net", DM_DNS_A, 0);
+	ck_assert_int_eq(res->status, DM_DNS_ERROR);
+	res = ask(r2, "x.refused.test.example.net", DM_DNS_A, 0);
+	ck_assert_int_eq(res->from_cache, 0);
+	/* NOCACHE bypasses */
+	res = ask(r2, "a.test.example.net", DM_DNS_A, DM_DNS_NOCACHE);
+	ck_assert_int_eq(res->from_cache, 0);
+	/* TTL expiry */
+	res = ask(r1, "ttl1.test.example.net", DM_DNS_A, 0);
+	ck_assert_int_eq(res->status, DM_DNS_ANSWER);
+	ck_assert_uint_eq(res->ttl, 1);
+	res = ask(r2, "ttl1.test.example.net", DM_DNS_A, 0);
+	ck_assert_int_eq(res->from_cache, 1);
+	usleep(1100 * 1000);
+	res = ask(r2, "ttl1.test.example.net", DM_DNS_A, 0);
+	ck_assert_int_eq(res->from_cache, 0);
+	ck_assert_int_eq(res->status, DM_DNS_ANSWER);
+	dm_dnscache_stats(cache, &st);
+	printf("cache: hits %lu misses %lu entries %zu\n", st.hits, st.misses, st.entries);
+	ck_assert_uint_eq(st.hits, 3);
+	dm_resolver_free(r1);
+	dm_resolver_free(r2);
+	dm_dnscache_free(cache);
+}
+END_TEST
+
 int main(void)
 {
 	const char *port = getenv("DM_DNS_PORT");
@@ -157,6 +224,7 @@ int main(void)
 	tcase_add_test(tc, test_concurrent);
 	tcase_add_loop_test(tc, test_deadline, 0, 2);
 	tcase_add_test(tc, test_free_pending);
+	tcase_add_test(tc, test_cache);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
