@@ -19,13 +19,13 @@
 #include "config.h"
 
 enum ktype { K_STR, K_PATH, K_SOCKET, K_OCTAL, K_NAMES, K_ADDRS, K_CIDRS, K_LOG, K_FACILITY,
-             K_DNS_SERVERS, K_MS };
+             K_DNS_SERVERS, K_MS, K_UINT, K_ZONES };
 
 struct key {
 	const char *section, *name;
 	enum ktype type;
 	size_t off;
-	unsigned min, max;          /* K_MS bounds */
+	unsigned min, max;          /* K_MS, K_UINT bounds */
 };
 
 #define O(f) offsetof(struct dm_config, f)
@@ -42,6 +42,11 @@ static const struct key main_keys[] = {
 	{ "doorman", "log_facility",     K_FACILITY,    O(log_facility_name), 0, 0 },
 	{ "dns",     "servers",          K_DNS_SERVERS, O(dns_servers), 0, 0 },
 	{ "dns",     "timeout_ms",       K_MS,          O(dns_timeout_ms), 100, 20000 },
+	{ "dns",     "zones",            K_ZONES,       O(zones), 0, 0 },
+	{ "dns",     "cache_size",       K_UINT,        O(cache_size), 0, 1000000 },
+	{ "dns",     "cache_min_ttl",    K_UINT,        O(cache_min_ttl), 0, 86400 },
+	{ "dns",     "cache_max_ttl",    K_UINT,        O(cache_max_ttl), 0, 604800 },
+	{ "dns",     "selftest_interval", K_UINT,       O(selftest_interval), 0, 86400 },
 };
 #undef O
 
@@ -263,6 +268,49 @@ static int valid_socket(const char *v)
 	return (at == NULL && *end == '\0') || (at == end && at[1] != '\0');
 }
 
+#define MAX_ZONES 32
+
+static void apply_zones(struct parse_ctx *c, const char *v, int cont, int line)
+{
+	char **items, err[200];
+	size_t n, i, j;
+	struct dnsbl_zone *grown;
+
+	if (list_items(v, &items, &n) < 0) {
+		dm_errors_add(c->errs, c->file, line, "out of memory");
+		return;
+	}
+	if (!cont)
+		c->cfg->nzones = 0;
+	grown = realloc(c->cfg->zones, (c->cfg->nzones + n + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		dm_list_free(items);
+		dm_errors_add(c->errs, c->file, line, "out of memory");
+		return;
+	}
+	c->cfg->zones = grown;
+	for (i = 0; i < n; i++) {
+		struct dnsbl_zone *z = &grown[c->cfg->nzones];
+		if (dnsbl_zone_parse(items[i], z, err, sizeof(err)) < 0) {
+			dm_errors_add(c->errs, c->file, line, "zones: '%.100s': %s", items[i], err);
+			continue;
+		}
+		for (j = 0; j < c->cfg->nzones; j++)
+			if (strcmp(grown[j].name, z->name) == 0)
+				break;
+		if (j < c->cfg->nzones) {
+			dm_errors_add(c->errs, c->file, line, "zones: %s is listed twice", z->name);
+			continue;
+		}
+		if (c->cfg->nzones == MAX_ZONES) {
+			dm_errors_add(c->errs, c->file, line, "zones: more than %d zones", MAX_ZONES);
+			break;
+		}
+		c->cfg->nzones++;
+	}
+	dm_list_free(items);
+}
+
 static void apply(struct parse_ctx *c, const struct key *k, const char *v, int cont, int line)
 {
 	void *field = (char *)c->cfg + k->off;
@@ -271,7 +319,7 @@ static void apply(struct parse_ctx *c, const struct key *k, const char *v, int c
 	size_t i;
 
 	if (cont && k->type != K_NAMES && k->type != K_ADDRS && k->type != K_CIDRS &&
-	    k->type != K_DNS_SERVERS) {
+	    k->type != K_DNS_SERVERS && k->type != K_ZONES) {
 		dm_errors_add(c->errs, c->file, line,
 		              "%s takes one value; this indented line would continue it (remove the indentation)",
 		              k->name);
@@ -312,6 +360,19 @@ static void apply(struct parse_ctx *c, const struct key *k, const char *v, int c
 			return;
 		}
 		*(unsigned *)field = (unsigned)u;
+		return;
+	case K_UINT:
+		errno = 0;
+		u = strtoul(v, &end, 10);
+		if (!isdigit((unsigned char)*v) || *end != '\0' || errno || u < k->min || u > k->max) {
+			dm_errors_add(c->errs, c->file, line, "%s must be a whole number from %u to %u, not '%.100s'",
+			              k->name, k->min, k->max, v);
+			return;
+		}
+		*(unsigned *)field = (unsigned)u;
+		return;
+	case K_ZONES:
+		apply_zones(c, v, cont, line);
 		return;
 	case K_LOG:
 		if (strcmp(v, "syslog") == 0)
@@ -377,7 +438,7 @@ struct dm_config *dm_config_defaults(void)
 
 	if (cfg == NULL)
 		return NULL;
-	cfg->socket = strdup("unix:/run/doorman/doorman.sock");
+	cfg->socket = strdup("unix:" RUNSTATEDIR "/doorman/doorman.sock");
 	cfg->socket_mode = 0660;
 	cfg->user = strdup("");
 	cfg->pidfile = strdup("");
@@ -387,6 +448,10 @@ struct dm_config *dm_config_defaults(void)
 	cfg->log_facility_name = strdup("mail");
 	cfg->dns_servers = strdup("");
 	cfg->dns_timeout_ms = 3000;
+	cfg->cache_size = 10000;
+	cfg->cache_min_ttl = 10;
+	cfg->cache_max_ttl = 3600;
+	cfg->selftest_interval = 300;
 	cfg->hostnames = calloc(2, sizeof(char *));
 	cfg->trusted = calloc(2, sizeof(struct dm_cidr));
 	if (!cfg->socket || !cfg->user || !cfg->pidfile || !cfg->policy_dir ||
@@ -431,6 +496,7 @@ void dm_config_free(struct dm_config *cfg)
 	free(cfg->trusted);
 	free(cfg->log_facility_name);
 	free(cfg->dns_servers);
+	free(cfg->zones);
 	dm_policy_free(cfg->def);
 	for (i = 0; i < cfg->npolicies; i++)
 		dm_policy_free(cfg->policies[i]);
@@ -552,6 +618,29 @@ static void load_policies(struct dm_config *cfg, struct dm_errors *errs)
 			              cfg->policies[i]->name, cfg->policies[i - 1]->file);
 }
 
+/* What the connect stage must ask DNS for, whatever the recipient's policy. */
+static void note_one(struct dm_config *cfg, const struct dm_policy *pol)
+{
+	int i;
+
+	if (pol == NULL)
+		return;
+	if (pol->dnsbl_mode != DM_MODE_OFF && strstr(pol->reply[DM_REPLY_DNSBL].text, "%t") != NULL)
+		cfg->want_txt = 1;
+	for (i = 0; i < DM_RDNS_CHECK_COUNT; i++)
+		if (pol->rdns_mode != DM_MODE_OFF && pol->rdns_action[i] != DM_ACT_OFF)
+			cfg->want_rdns = 1;
+}
+
+static void note_needs(struct dm_config *cfg)
+{
+	size_t i;
+
+	note_one(cfg, cfg->def);
+	for (i = 0; i < cfg->npolicies; i++)
+		note_one(cfg, cfg->policies[i]);
+}
+
 struct dm_config *dm_config_load(const char *path, struct dm_errors *errs)
 {
 	struct dm_config *cfg;
@@ -580,8 +669,13 @@ struct dm_config *dm_config_load(const char *path, struct dm_errors *errs)
 			cfg->policy_dir = dir;
 		}
 	}
-	if (errs->n == before)
+	if (cfg->cache_min_ttl > cfg->cache_max_ttl)
+		dm_errors_add(errs, path, 0, "[dns] cache_min_ttl (%u) is larger than cache_max_ttl (%u)",
+		              cfg->cache_min_ttl, cfg->cache_max_ttl);
+	if (errs->n == before) {
 		load_policies(cfg, errs);
+		note_needs(cfg);
+	}
 	if (errs->n != before || cfg->file == NULL) {
 		dm_config_free(cfg);
 		return NULL;
@@ -624,6 +718,13 @@ void dm_config_dump(const struct dm_config *cfg, FILE *out)
 	fprintf(out, "\n[dns]\n%-16s = %s\n", "servers",
 	        cfg->dns_servers[0] ? cfg->dns_servers : "; (from /etc/resolv.conf)");
 	fprintf(out, "%-16s = %u\n", "timeout_ms", cfg->dns_timeout_ms);
+	fprintf(out, "%-16s =", "zones");
+	for (i = 0; i < cfg->nzones; i++)
+		fprintf(out, "%s%s", i ? ",\n    " : " ", cfg->zones[i].spec);
+	fprintf(out, "\n%-16s = %u\n", "cache_size", cfg->cache_size);
+	fprintf(out, "%-16s = %u\n", "cache_min_ttl", cfg->cache_min_ttl);
+	fprintf(out, "%-16s = %u\n", "cache_max_ttl", cfg->cache_max_ttl);
+	fprintf(out, "%-16s = %u\n", "selftest_interval", cfg->selftest_interval);
 	if (cfg->def != NULL)
 		dm_policy_dump(cfg->def, out);
 	for (i = 0; i < cfg->npolicies; i++)

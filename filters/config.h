@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include "dnsbl.h"
 #include "helo.h"
 #include "iniparse.h"
 #include "netaddr.h"
@@ -22,9 +23,16 @@ enum dm_action { DM_ACT_OFF = 0, DM_ACT_SHADOW, DM_ACT_TEMPFAIL, DM_ACT_REJECT }
 enum dm_mode { DM_MODE_OFF = 0, DM_MODE_SHADOW, DM_MODE_ENFORCE };
 
 /* Replies: one per HELO check (same index as enum helo_check), then the
- * reply for a HELO lookup that failed for a temporary DNS reason. */
+ * reply for a HELO lookup that failed for a temporary DNS reason, the DNSBL
+ * reply and the two client rDNS replies. */
 #define DM_REPLY_HELO_DNS_ERROR HELO_CHECK_COUNT
-#define DM_REPLY_COUNT (HELO_CHECK_COUNT + 1)
+#define DM_REPLY_DNSBL (HELO_CHECK_COUNT + 1)
+#define DM_REPLY_RDNS_NONE (HELO_CHECK_COUNT + 2)
+#define DM_REPLY_RDNS_MISMATCH (HELO_CHECK_COUNT + 3)
+#define DM_REPLY_COUNT (HELO_CHECK_COUNT + 4)
+
+/* Client rDNS findings. */
+enum dm_rdns_check { DM_RDNS_NONE = 0, DM_RDNS_MISMATCH, DM_RDNS_CHECK_COUNT };
 
 struct dm_policy {
 	char *name;                                /* "default" or the domain */
@@ -32,6 +40,12 @@ struct dm_policy {
 	enum dm_mode helo_mode;
 	enum dm_action helo_action[HELO_CHECK_COUNT];
 	enum dm_action helo_dns_error;             /* DM_ACT_OFF (pass) or DM_ACT_TEMPFAIL */
+	enum dm_mode dnsbl_mode;
+	int dnsbl_threshold;                       /* score >= this: dnsbl_action */
+	enum dm_action dnsbl_action;
+	int allow_threshold;                       /* score <= this: allowlisted */
+	enum dm_mode rdns_mode;
+	enum dm_action rdns_action[DM_RDNS_CHECK_COUNT];
 	struct dm_reply reply[DM_REPLY_COUNT];
 	char help_url[200];
 	char **exempt;                             /* local parts or full addresses, lowercase */
@@ -62,6 +76,13 @@ struct dm_config {
 	char *log_facility_name;
 	char *dns_servers;               /* "" = /etc/resolv.conf; else c-ares servers_ports csv */
 	unsigned dns_timeout_ms;
+	struct dnsbl_zone *zones;        /* [dns] zones, in the order given */
+	size_t nzones;
+	unsigned cache_size;             /* entries; 0 = no cache (read at start only) */
+	unsigned cache_min_ttl, cache_max_ttl;
+	unsigned selftest_interval;      /* seconds between zone self-tests; 0 = never */
+	int want_txt;                    /* some policy's dnsbl reply uses %t */
+	int want_rdns;                   /* some policy checks the client's rDNS */
 	struct dm_policy *def;           /* policy.d/default.conf over the built-in defaults */
 	struct dm_policy **policies;     /* per domain, sorted by name */
 	size_t npolicies;
@@ -97,6 +118,11 @@ int dm_policy_exempt(const struct dm_policy *pol, const char *rcpt);
 /* Names for config values and logs. */
 const char *dm_action_name(enum dm_action a);
 const char *dm_mode_name(enum dm_mode m);
+const char *dm_rdns_check_name(enum dm_rdns_check c);   /* "none", "mismatch" */
+/* The action that uses reply i of pol (DM_ACT_OFF for the DNS-error reply when it passes). */
+enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i);
+/* The config/log key of reply i: "helo_non_fqdn", "dnsbl", "rdns_none" ... */
+const char *dm_reply_key(int i, char *buf, size_t len);
 
 /* Print the effective configuration and every policy in config syntax. */
 void dm_config_dump(const struct dm_config *cfg, FILE *out);

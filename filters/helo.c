@@ -84,6 +84,8 @@ static void add_finding(struct helo_result *out, enum helo_check c, const char *
 {
 	if ((out->findings & (HELO_BIT(c) - 1u)) == 0)
 		snprintf(out->reason, sizeof(out->reason), "%s", why);
+	if (!(out->findings & HELO_BIT(c)))
+		snprintf(out->reasons[c], sizeof(out->reasons[c]), "%s", why);
 	out->findings |= HELO_BIT(c);
 }
 

@@ -39,6 +39,7 @@ struct helo_result {
 	int want_lookup;          /* 1: a syntactically valid hostname worth an A/AAAA/MX lookup */
 	char name[256];           /* the lookup name: lowercased, trailing dot removed ("" if none) */
 	char reason[128];         /* short human text for the first finding, e.g. "reserved TLD .local" */
+	char reasons[HELO_CHECK_COUNT][96];   /* the same for every finding ("" where none) */
 };
 
 /* Classify HELO text of len bytes (may contain NUL, CR, LF, 8-bit bytes: all

@@ -21,6 +21,9 @@ static const char *const builtin_reply[DM_REPLY_COUNT] = {
 	[HELO_NON_FQDN]         = "554 5.7.1 <%h>: Helo command rejected: need fully-qualified hostname (%r)",
 	[HELO_UNKNOWN]          = "450 4.7.1 <%h>: Helo command rejected: Host not found",
 	[DM_REPLY_HELO_DNS_ERROR] = "450 4.7.1 <%h>: Helo command rejected: Host not found (temporary DNS failure)",
+	[DM_REPLY_DNSBL]          = "554 5.7.1 Service unavailable; client [%c] blocked using %z",
+	[DM_REPLY_RDNS_NONE]      = "550 5.7.25 Client host rejected: cannot find your reverse hostname, [%c]",
+	[DM_REPLY_RDNS_MISMATCH]  = "550 5.7.25 Client host rejected: cannot find your hostname, [%c]",
 };
 
 static const enum dm_action builtin_action[HELO_CHECK_COUNT] = {
@@ -43,12 +46,34 @@ const char *dm_mode_name(enum dm_mode m)
 	return (unsigned)m < 3 ? mode_names[m] : "?";
 }
 
-static const char *reply_key(int i, char *buf, size_t len)
+const char *dm_rdns_check_name(enum dm_rdns_check c)
 {
-	if (i == DM_REPLY_HELO_DNS_ERROR)
-		return "helo_dns_error";
+	return c == DM_RDNS_NONE ? "none" : c == DM_RDNS_MISMATCH ? "mismatch" : NULL;
+}
+
+const char *dm_reply_key(int i, char *buf, size_t len)
+{
+	switch (i) {
+	case DM_REPLY_HELO_DNS_ERROR: return "helo_dns_error";
+	case DM_REPLY_DNSBL: return "dnsbl";
+	case DM_REPLY_RDNS_NONE: return "rdns_none";
+	case DM_REPLY_RDNS_MISMATCH: return "rdns_mismatch";
+	}
 	snprintf(buf, len, "helo_%s", helo_check_name((enum helo_check)i));
 	return buf;
+}
+
+enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i)
+{
+	if (i >= 0 && i < HELO_CHECK_COUNT)
+		return pol->helo_action[i];
+	switch (i) {
+	case DM_REPLY_HELO_DNS_ERROR: return pol->helo_dns_error;
+	case DM_REPLY_DNSBL: return pol->dnsbl_action;
+	case DM_REPLY_RDNS_NONE: return pol->rdns_action[DM_RDNS_NONE];
+	case DM_REPLY_RDNS_MISMATCH: return pol->rdns_action[DM_RDNS_MISMATCH];
+	}
+	return DM_ACT_OFF;
 }
 
 struct dm_policy *dm_policy_builtin(void)
@@ -69,6 +94,13 @@ struct dm_policy *dm_policy_builtin(void)
 	for (i = 0; i < HELO_CHECK_COUNT; i++)
 		pol->helo_action[i] = builtin_action[i];
 	pol->helo_dns_error = DM_ACT_OFF;
+	pol->dnsbl_mode = DM_MODE_ENFORCE;
+	pol->dnsbl_threshold = 1;
+	pol->dnsbl_action = DM_ACT_REJECT;
+	pol->allow_threshold = -1;
+	pol->rdns_mode = DM_MODE_ENFORCE;
+	pol->rdns_action[DM_RDNS_NONE] = DM_ACT_OFF;
+	pol->rdns_action[DM_RDNS_MISMATCH] = DM_ACT_OFF;
 	for (i = 0; i < DM_REPLY_COUNT; i++)
 		if (dm_reply_parse(builtin_reply[i], &pol->reply[i], err, sizeof(err)) < 0)
 			abort();     /* a broken built-in template is a programming error */
@@ -133,17 +165,74 @@ static int parse_action(const char *v, enum dm_action *out)
 	return -1;
 }
 
+static void set_mode(struct pctx *c, const char *section, enum dm_mode *out, const char *v, int line)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(v, mode_names[i]) == 0) {
+			*out = (enum dm_mode)i;
+			return;
+		}
+	dm_errors_add(c->errs, c->file, line, "[%s] mode must be enforce, shadow or off, not '%.100s'", section, v);
+}
+
+static void set_action(struct pctx *c, const char *section, const char *name, enum dm_action *out,
+                       const char *v, int line)
+{
+	if (parse_action(v, out) < 0)
+		dm_errors_add(c->errs, c->file, line,
+		              "[%s] %s: unknown action '%.100s' (reject, tempfail, shadow or off)", section, name, v);
+}
+
+static void set_int(struct pctx *c, const char *name, int *out, const char *v, int line)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < -1000 || n > 1000)
+		dm_errors_add(c->errs, c->file, line, "[dnsbl] %s must be a whole number from -1000 to 1000, not '%.100s'",
+		              name, v);
+	else
+		*out = (int)n;
+}
+
+static void dnsbl_key(struct pctx *c, const char *name, const char *v, int line)
+{
+	if (strcmp(name, "mode") == 0)
+		set_mode(c, "dnsbl", &c->pol->dnsbl_mode, v, line);
+	else if (strcmp(name, "action") == 0)
+		set_action(c, "dnsbl", name, &c->pol->dnsbl_action, v, line);
+	else if (strcmp(name, "threshold") == 0)
+		set_int(c, name, &c->pol->dnsbl_threshold, v, line);
+	else if (strcmp(name, "allow_threshold") == 0)
+		set_int(c, name, &c->pol->allow_threshold, v, line);
+	else
+		dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [dnsbl]", name);
+}
+
+static void rdns_key(struct pctx *c, const char *name, const char *v, int line)
+{
+	int i;
+
+	if (strcmp(name, "mode") == 0) {
+		set_mode(c, "rdns", &c->pol->rdns_mode, v, line);
+		return;
+	}
+	for (i = 0; i < DM_RDNS_CHECK_COUNT; i++)
+		if (strcmp(name, dm_rdns_check_name((enum dm_rdns_check)i)) == 0) {
+			set_action(c, "rdns", name, &c->pol->rdns_action[i], v, line);
+			return;
+		}
+	dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [rdns]", name);
+}
+
 static void helo_key(struct pctx *c, const char *name, const char *v, int line)
 {
 	int i;
 
 	if (strcmp(name, "mode") == 0) {
-		for (i = 0; i < 3; i++)
-			if (strcmp(v, mode_names[i]) == 0) {
-				c->pol->helo_mode = (enum dm_mode)i;
-				return;
-			}
-		dm_errors_add(c->errs, c->file, line, "[helo] mode must be enforce, shadow or off, not '%.100s'", v);
+		set_mode(c, "helo", &c->pol->helo_mode, v, line);
 		return;
 	}
 	if (strcmp(name, "unknown_on_dns_error") == 0) {
@@ -186,7 +275,7 @@ static void replies_key(struct pctx *c, const char *name, const char *v, int lin
 		return;
 	}
 	for (i = 0; i < DM_REPLY_COUNT; i++) {
-		if (strcmp(name, reply_key(i, kb, sizeof(kb))) != 0)
+		if (strcmp(name, dm_reply_key(i, kb, sizeof(kb))) != 0)
 			continue;
 		if (dm_reply_parse(v, &c->pol->reply[i], err, sizeof(err)) < 0) {
 			dm_errors_add(c->errs, c->file, line, "%s: %s", name, err);
@@ -216,6 +305,10 @@ static void on_policy_key(void *user, const char *section, const char *name, con
 	}
 	if (strcmp(section, "helo") == 0) {
 		helo_key(c, name, v, line);
+	} else if (strcmp(section, "dnsbl") == 0) {
+		dnsbl_key(c, name, v, line);
+	} else if (strcmp(section, "rdns") == 0) {
+		rdns_key(c, name, v, line);
 	} else if (strcmp(section, "replies") == 0) {
 		replies_key(c, name, v, line);
 	} else if (strcmp(section, "exempt") == 0) {
@@ -256,7 +349,7 @@ static void on_policy_key(void *user, const char *section, const char *name, con
 		dm_errors_add(c->errs, c->file, line, "key '%.100s' outside any [section]", name);
 	} else {
 		dm_errors_add(c->errs, c->file, line,
-		              "unknown section [%.100s] (known: [helo], [replies], [exempt])", section);
+		              "unknown section [%.100s] (known: [helo], [dnsbl], [rdns], [replies], [exempt])", section);
 	}
 }
 
@@ -285,13 +378,27 @@ static void adapt_reply(struct dm_reply *r, char cls)
 	r->xcode[0] = cls;
 }
 
+/* "[helo] unknown", "[dnsbl] action", "[rdns] none": the key whose action reply i serves. */
+static const char *action_key(int i, char *buf, size_t len)
+{
+	if (i < HELO_CHECK_COUNT)
+		snprintf(buf, len, "[helo] %s", helo_check_name((enum helo_check)i));
+	else if (i == DM_REPLY_DNSBL)
+		snprintf(buf, len, "[dnsbl] action");
+	else if (i == DM_REPLY_RDNS_NONE || i == DM_REPLY_RDNS_MISMATCH)
+		snprintf(buf, len, "[rdns] %s", dm_rdns_check_name((enum dm_rdns_check)(i - DM_REPLY_RDNS_NONE)));
+	else
+		snprintf(buf, len, "[helo] unknown_on_dns_error");
+	return buf;
+}
+
 int dm_policy_finish(struct dm_policy *pol, struct dm_errors *errs)
 {
 	int i, bad = 0;
-	char kb[48];
+	char kb[48], ab[48];
 
-	for (i = 0; i < HELO_CHECK_COUNT; i++) {
-		enum dm_action a = pol->helo_action[i];
+	for (i = 0; i < DM_REPLY_COUNT; i++) {
+		enum dm_action a = dm_policy_reply_action(pol, i);
 		char want;
 
 		if (a != DM_ACT_REJECT && a != DM_ACT_TEMPFAIL)
@@ -304,9 +411,9 @@ int dm_policy_finish(struct dm_policy *pol, struct dm_errors *errs)
 			continue;
 		}
 		dm_errors_add(errs, pol->reply_file[i], pol->reply_line[i],
-		              "reply %s is %s, but policy %s has [helo] %s = %s, which needs a %cxx reply",
-		              reply_key(i, kb, sizeof(kb)), pol->reply[i].code, pol->name,
-		              helo_check_name((enum helo_check)i), dm_action_name(a), want);
+		              "reply %s is %s, but policy %s has %s = %s, which needs a %cxx reply",
+		              dm_reply_key(i, kb, sizeof(kb)), pol->reply[i].code, pol->name,
+		              action_key(i, ab, sizeof(ab)), dm_action_name(a), want);
 		bad++;
 	}
 	return bad;
@@ -372,9 +479,15 @@ void dm_policy_dump(const struct dm_policy *pol, FILE *out)
 	for (i = 0; i < HELO_CHECK_COUNT; i++)
 		fprintf(out, "%-20s = %s\n", helo_check_name((enum helo_check)i), dm_action_name(pol->helo_action[i]));
 	fprintf(out, "%-20s = %s\n", "unknown_on_dns_error", pol->helo_dns_error == DM_ACT_TEMPFAIL ? "tempfail" : "pass");
+	fprintf(out, "[dnsbl]\n%-20s = %s\n%-20s = %d\n%-20s = %s\n%-20s = %d\n", "mode",
+	        dm_mode_name(pol->dnsbl_mode), "threshold", pol->dnsbl_threshold, "action",
+	        dm_action_name(pol->dnsbl_action), "allow_threshold", pol->allow_threshold);
+	fprintf(out, "[rdns]\n%-20s = %s\n", "mode", dm_mode_name(pol->rdns_mode));
+	for (i = 0; i < DM_RDNS_CHECK_COUNT; i++)
+		fprintf(out, "%-20s = %s\n", dm_rdns_check_name((enum dm_rdns_check)i), dm_action_name(pol->rdns_action[i]));
 	fprintf(out, "[replies]\n");
 	for (i = 0; i < DM_REPLY_COUNT; i++)
-		fprintf(out, "%-21s = %s %s %s\n", reply_key(i, kb, sizeof(kb)), pol->reply[i].code,
+		fprintf(out, "%-21s = %s %s %s\n", dm_reply_key(i, kb, sizeof(kb)), pol->reply[i].code,
 		        pol->reply[i].xcode, pol->reply[i].text);
 	fprintf(out, "%-21s = %s\n[exempt]\nrecipients =", "help_url", pol->help_url);
 	for (j = 0; j < pol->nexempt; j++)

@@ -371,50 +371,60 @@ int dm_resolver_idle(const struct dm_resolver *r)
 	return r->pending == 0;
 }
 
+/* One round: wait for socket activity or a c-ares timer, at most until
+ * deadline_ms (0 ms when deadline_ms is now or past), then process it. */
+static void process_once(struct dm_resolver *r, uint64_t deadline_ms)
+{
+	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+	struct pollfd pfd[ARES_GETSOCK_MAXNUM];
+	struct timeval tv, *tvp, maxtv;
+	uint64_t now = dm_now_ms(), left = deadline_ms > now ? deadline_ms - now : 0;
+	int bits, i, n = 0, wait_ms, ready;
+
+	bits = ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
+	for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+		short ev = 0;
+		if (ARES_GETSOCK_READABLE(bits, i))
+			ev |= POLLIN;
+		if (ARES_GETSOCK_WRITABLE(bits, i))
+			ev |= POLLOUT;
+		if (ev == 0)
+			continue;
+		pfd[n].fd = socks[i];
+		pfd[n].events = ev;
+		pfd[n].revents = 0;
+		n++;
+	}
+	maxtv.tv_sec = (time_t)(left / 1000);
+	maxtv.tv_usec = (suseconds_t)((left % 1000) * 1000);
+	tvp = ares_timeout(r->ch, &maxtv, &tv);
+	wait_ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
+	ready = poll(pfd, (nfds_t)n, wait_ms);
+	if (ready <= 0) {
+		ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);   /* timers */
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		ares_process_fd(r->ch,
+		                pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd : ARES_SOCKET_BAD,
+		                pfd[i].revents & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD);
+	}
+}
+
+void dm_resolver_poll(struct dm_resolver *r)
+{
+	if (r->pending > 0)
+		process_once(r, 0);
+}
+
 int dm_resolver_collect(struct dm_resolver *r, uint64_t deadline_ms)
 {
 	size_t before;
 
-	while (r->pending > 0) {
-		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-		struct pollfd pfd[ARES_GETSOCK_MAXNUM];
-		struct timeval tv, *tvp, maxtv;
-		uint64_t now = dm_now_ms();
-		int bits, i, n = 0, wait_ms, ready;
-
-		if (now >= deadline_ms)
-			break;
-		bits = ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
-		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			short ev = 0;
-			if (ARES_GETSOCK_READABLE(bits, i))
-				ev |= POLLIN;
-			if (ARES_GETSOCK_WRITABLE(bits, i))
-				ev |= POLLOUT;
-			if (ev == 0)
-				continue;
-			pfd[n].fd = socks[i];
-			pfd[n].events = ev;
-			pfd[n].revents = 0;
-			n++;
-		}
-		maxtv.tv_sec = (time_t)((deadline_ms - now) / 1000);
-		maxtv.tv_usec = (suseconds_t)(((deadline_ms - now) % 1000) * 1000);
-		tvp = ares_timeout(r->ch, &maxtv, &tv);
-		wait_ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
-		ready = poll(pfd, (nfds_t)n, wait_ms);
-		if (ready <= 0) {
-			ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);   /* timers */
-			continue;
-		}
-		for (i = 0; i < n; i++) {
-			if (pfd[i].revents == 0)
-				continue;
-			ares_process_fd(r->ch,
-			                pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd : ARES_SOCKET_BAD,
-			                pfd[i].revents & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD);
-		}
-	}
+	while (r->pending > 0 && dm_now_ms() < deadline_ms)
+		process_once(r, deadline_ms);
 	before = r->pending;
 	if (before > 0) {
 		r->cancelling = 1;

@@ -69,6 +69,10 @@ int dm_resolver_submit_flags(struct dm_resolver *r, const char *name, enum dm_dn
  * DM_DNS_TIMEOUT. Returns the number of queries that timed out. */
 int dm_resolver_collect(struct dm_resolver *r, uint64_t deadline_ms);
 
+/* Read whatever answers have already arrived, without waiting and without
+ * cancelling anything (lets a callback chain a lookup on an early answer). */
+void dm_resolver_poll(struct dm_resolver *r);
+
 /* 1 if every submitted query has an outcome. */
 int dm_resolver_idle(const struct dm_resolver *r);
 

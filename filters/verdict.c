@@ -2,8 +2,9 @@
  * verdict.c - the worst finding wins, under the recipient's policy.
  *
  * Order of strength: reject > tempfail > shadow > off; among equals the
- * first check in enum helo_check order. A temporary DNS failure can only
- * ever tempfail (or pass), never reject.
+ * first in this order: HELO checks (enum helo_check), HELO DNS error,
+ * DNSBL, rDNS. A temporary DNS failure can only ever tempfail (or pass),
+ * never reject. An allowlisted client (DNSWL score) passes everything.
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,11 @@ static void effective(enum dm_mode mode, enum dm_action a, const struct dm_reply
 		*eff = a;
 }
 
+int dm_allowlisted(const struct dm_policy *pol, const struct dm_findings *f)
+{
+	return pol->dnsbl_mode != DM_MODE_OFF && f->dnsbl_score <= pol->allow_threshold;
+}
+
 enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_findings *f,
                                  const struct dm_reply_vars *vars, struct dm_decision *out)
 {
@@ -46,6 +52,8 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 
 	memset(out, 0, sizeof(*out));
 	out->reply = -1;
+	if (dm_allowlisted(pol, f))
+		return out->action;
 	for (i = 0; i < HELO_CHECK_COUNT; i++) {
 		if (!(f->helo & HELO_BIT(i)))
 			continue;
@@ -60,6 +68,19 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 		if (eff != DM_ACT_OFF)
 			consider(out, eff, would, DM_REPLY_HELO_DNS_ERROR, "helo_dns_error");
 	}
+	if (f->dnsbl_score >= pol->dnsbl_threshold && f->dnsbl_score > 0) {
+		effective(pol->dnsbl_mode, pol->dnsbl_action, &pol->reply[DM_REPLY_DNSBL], &eff, &would);
+		if (eff != DM_ACT_OFF)
+			consider(out, eff, would, DM_REPLY_DNSBL, "dnsbl");
+	}
+	for (i = 0; i < DM_RDNS_CHECK_COUNT; i++) {
+		if (!(f->rdns & (1u << i)))
+			continue;
+		effective(pol->rdns_mode, pol->rdns_action[i], &pol->reply[DM_REPLY_RDNS_NONE + i], &eff, &would);
+		snprintf(name, sizeof(name), "rdns_%s", dm_rdns_check_name((enum dm_rdns_check)i));
+		if (eff != DM_ACT_OFF)
+			consider(out, eff, would, DM_REPLY_RDNS_NONE + i, name);
+	}
 	if (out->reply < 0) {
 		out->action = DM_ACT_OFF;
 		return out->action;
@@ -68,9 +89,16 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 		v.reason = "no A, AAAA or MX record";
 	else if (out->reply == DM_REPLY_HELO_DNS_ERROR)
 		v.reason = "temporary DNS failure";
+	else if (out->reply >= HELO_CHECK_COUNT)
+		v.reason = out->reply == DM_REPLY_DNSBL ? "listed" : out->reply == DM_REPLY_RDNS_NONE ?
+		           "no reverse DNS" : "reverse DNS does not resolve back";
+	else if (f->helo_reasons[out->reply] != NULL)
+		v.reason = f->helo_reasons[out->reply];
 	else
 		v.reason = f->helo_reason;
 	v.url = pol->help_url;
+	v.zone = f->dnsbl_zones;
+	v.txt = f->dnsbl_txt;
 	memcpy(out->code, pol->reply[out->reply].code, sizeof(out->code));
 	memcpy(out->xcode, pol->reply[out->reply].xcode, sizeof(out->xcode));
 	dm_reply_expand(&pol->reply[out->reply], &v, out->text, sizeof(out->text));

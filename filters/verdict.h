@@ -14,7 +14,12 @@
 struct dm_findings {
 	unsigned helo;            /* HELO_BIT()s, including HELO_UNKNOWN after DNS */
 	int helo_dns_temp;        /* the A/AAAA/MX lookup failed temporarily (nothing found, some errors) */
-	const char *helo_reason;  /* helo_classify's reason text */
+	const char *helo_reason;  /* helo_classify's reason text (first finding) */
+	const char *helo_reasons[HELO_CHECK_COUNT];   /* per finding; NULL: use helo_reason */
+	int dnsbl_score;          /* sum of the weights of the zones that listed the client */
+	const char *dnsbl_zones;  /* "%z": the listing (blocklist) zones, ", "-separated */
+	const char *dnsbl_txt;    /* "%t": a TXT record of a listing zone, or NULL */
+	unsigned rdns;            /* bit DM_RDNS_NONE / DM_RDNS_MISMATCH */
 };
 
 struct dm_decision {
@@ -25,6 +30,10 @@ struct dm_decision {
 	char code[4], xcode[10];
 	char text[512];           /* expanded reply text (no codes), clean */
 };
+
+/* 1 if the client's DNSBL score makes it allowlisted under pol: then no
+ * connect-stage finding is enforced. */
+int dm_allowlisted(const struct dm_policy *pol, const struct dm_findings *f);
 
 /* Decide for one recipient. vars supplies %h %c ...; url and reason are
  * filled in here from the policy and the finding. Returns out->action. */

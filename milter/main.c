@@ -18,14 +18,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <ares.h>
 #include <libmilter/mfapi.h>
 
 #include "callbacks.h"
 #include "config.h"
+#include "dnsstate.h"
 #include "log.h"
 #include "resolver.h"
 #include "snapshot.h"
@@ -94,7 +98,8 @@ static void *reloader(void *arg)
 			continue;
 		}
 		dm_snapshot_publish(cfg);
-		dm_log(LOG_INFO, "reload: configuration %s loaded (%zu domain policies)", config_path, cfg->npolicies);
+		dm_log(LOG_INFO, "reload: configuration %s loaded (%zu domain policies, %zu dnsbl zones)", config_path,
+		       cfg->npolicies, cfg->nzones);
 	}
 	return NULL;
 }
@@ -124,11 +129,37 @@ static int make_socket_dir(const char *path, const struct passwd *pw)
 	return 0;
 }
 
+/* 1 if something accepts connections on the unix socket path. */
+static int socket_alive(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd, ok;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return 0;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return 0;
+	ok = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return ok;
+}
+
 static int open_socket(const struct dm_config *cfg, const struct passwd *pw)
 {
 	const char *path = unix_path(cfg->socket);
 	mode_t old;
 	int rc;
+
+	/* libmilter would silently replace a live socket: the running filter
+	 * would go on, unreachable. */
+	if (path != NULL && socket_alive(path)) {
+		fprintf(stderr, "doorman: %s is in use by a running filter\n", path);
+		return -1;
+	}
 
 	if (path != NULL && make_socket_dir(path, pw) < 0) {
 		fprintf(stderr, "doorman: cannot create the directory of %s: %s\n", path, strerror(errno));
@@ -166,15 +197,28 @@ static int drop_privileges(const struct passwd *pw)
 	return 0;
 }
 
+/* Fork into the background. The parent waits for the child's word (one
+ * byte: 0 = running, else an exit code) so that a failure after the fork
+ * still reaches the admin's terminal and exit status. Returns the write end
+ * of that pipe in the child. */
 static int daemonize(void)
 {
-	pid_t pid = fork();
-	int fd;
+	int pfd[2], fd;
+	unsigned char status = EX_OSERR;
+	pid_t pid;
 
+	if (pipe(pfd) < 0)
+		return -1;
+	pid = fork();
 	if (pid < 0)
 		return -1;
-	if (pid > 0)
-		_exit(0);
+	if (pid > 0) {
+		close(pfd[1]);
+		if (read(pfd[0], &status, 1) != 1)
+			status = EX_OSERR;
+		_exit(status);
+	}
+	close(pfd[0]);
 	if (setsid() < 0)
 		return -1;
 	pid = fork();
@@ -188,11 +232,29 @@ static int daemonize(void)
 	if (fd >= 0) {
 		dup2(fd, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
 		if (fd > STDERR_FILENO)
 			close(fd);
 	}
-	return 0;
+	return pfd[1];
+}
+
+/* Tell the waiting parent how start-up ended. After a good start stderr is
+ * closed to /dev/null, unless the log goes there (log = stderr). */
+static void report_started(int fd, int status, int keep_stderr)
+{
+	unsigned char b = (unsigned char)status;
+	int null;
+
+	if (fd < 0)
+		return;
+	if (write(fd, &b, 1) != 1) {
+		/* the parent is gone: nobody to tell */
+	}
+	close(fd);
+	if (status == 0 && !keep_stderr && (null = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(null, STDERR_FILENO);
+		close(null);
+	}
 }
 
 static int write_pidfile(const char *path)
@@ -216,6 +278,8 @@ int main(int argc, char **argv)
 	pthread_t tid;
 	sigset_t set;
 	char sock_path[4096], pid_path[4096];
+	int parent = -1;
+	static char abs_config[4096];
 
 	while ((opt = getopt(argc, argv, "c:p:fndVh")) != -1) {
 		switch (opt) {
@@ -224,7 +288,7 @@ int main(int argc, char **argv)
 		case 'f': foreground = 1; break;
 		case 'n': check_only = 1; break;
 		case 'd': dump = 1; break;
-		case 'V': printf("doorman %s (libmilter, c-ares %s)\n", PACKAGE_VERSION, "1.x"); return 0;
+		case 'V': printf("doorman %s (c-ares %s)\n", PACKAGE_VERSION, ares_version(NULL)); return 0;
 		case 'h': usage(); return 0;
 		default: usage(); return EX_USAGE;
 		}
@@ -233,6 +297,9 @@ int main(int argc, char **argv)
 		usage();
 		return EX_USAGE;
 	}
+	/* Reloads happen after chdir("/"): remember where the file really is. */
+	if (realpath(config_path, abs_config) != NULL)
+		config_path = abs_config;
 	if (dm_resolver_library_init() < 0) {
 		fprintf(stderr, "doorman: c-ares initialisation failed\n");
 		return EX_SOFTWARE;
@@ -241,8 +308,15 @@ int main(int argc, char **argv)
 	if (cfg == NULL)
 		return EX_CONFIG;
 	if (check_only || dump) {
-		if (dump)
+		if (dump) {
 			dm_config_dump(cfg, stdout);
+			if (cfg->nzones > 0) {
+				/* the zones' health, as a self-test finds it now */
+				dm_log_open(DM_LOG_STDERR, 0);
+				printf("\n; zone self-test (127.0.0.2 listed, 127.0.0.1 not):\n");
+				dm_zonecheck_run(cfg, stdout);
+			}
+		}
 		else
 			printf("doorman: %s: configuration OK (%zu domain policies)\n", config_path, cfg->npolicies);
 		dm_config_free(cfg);
@@ -260,14 +334,19 @@ int main(int argc, char **argv)
 	}
 	if (open_socket(cfg, pw) < 0)
 		return EX_UNAVAILABLE;
-	if (!foreground && daemonize() < 0) {
+	if (!foreground && (parent = daemonize()) < 0) {
 		fprintf(stderr, "doorman: cannot run in the background: %s\n", strerror(errno));
 		return EX_OSERR;
 	}
-	if (write_pidfile(cfg->pidfile) < 0)
+	if (write_pidfile(cfg->pidfile) < 0) {
 		fprintf(stderr, "doorman: cannot write %s: %s\n", cfg->pidfile, strerror(errno));
-	if (drop_privileges(pw) < 0)
+		report_started(parent, EX_CANTCREAT, 1);
+		return EX_CANTCREAT;
+	}
+	if (drop_privileges(pw) < 0) {
+		report_started(parent, EX_NOPERM, 1);
 		return EX_NOPERM;
+	}
 	dm_log_open(cfg->log, cfg->log_facility);
 	/* Block the signals before any thread exists: SIGUSR1 goes to the
 	 * reloader's sigwait, SIGTERM/SIGINT/SIGHUP to libmilter's. */
@@ -279,15 +358,21 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&tid, NULL, reloader, NULL) != 0) {
 		dm_log(LOG_ERR, "cannot start the reload thread");
+		report_started(parent, EX_OSERR, 1);
 		return EX_OSERR;
 	}
+	report_started(parent, 0, cfg->log == DM_LOG_STDERR);
 	/* A reload may free cfg: keep what the exit path needs. */
 	snprintf(sock_path, sizeof(sock_path), "%s", unix_path(cfg->socket) ? unix_path(cfg->socket) : "");
 	snprintf(pid_path, sizeof(pid_path), "%s", pw == NULL ? cfg->pidfile : "");
-	dm_log(LOG_INFO, "starting: doorman %s on %s (%zu domain policies)", PACKAGE_VERSION, cfg->socket,
-	       cfg->npolicies);
+	dm_log(LOG_INFO, "starting: doorman %s on %s (%zu domain policies, %zu dnsbl zones)", PACKAGE_VERSION,
+	       cfg->socket, cfg->npolicies, cfg->nzones);
+	if (dm_dnsstate_init(cfg) < 0)
+		dm_log(LOG_WARNING, "no memory for the DNS cache: running without it");
 	dm_snapshot_publish(cfg);
 	cfg = NULL;
+	if (dm_zonecheck_start() < 0)
+		dm_log(LOG_WARNING, "cannot start the zone self-test thread");
 	rc = smfi_main();
 	dm_log(LOG_INFO, "stopping");
 	/* Debian's libmilter leaves the socket behind; a stale one would only

@@ -400,7 +400,7 @@ struct load_row {
 static const struct load_row load_rows[] = {
 	/* ---------------------------------------------------- valid configs */
 	{ "empty main file: built-in defaults", { MAIN("") }, 1, 0, { { NULL, 0, NULL } }, {
-		"socket=unix:/run/doorman/doorman.sock", "socket_mode=0660", "user=", "pidfile=",
+		"socket=unix:" RUNSTATEDIR "/doorman/doorman.sock", "socket_mode=0660", "user=", "pidfile=",
 		"policy_dir=@DIR@/policy.d", "trusted_networks=127.0.0.0/8,::1/128", "log=syslog",
 		"log_facility=mail", "servers=", "timeout_ms=3000", "policies=", "default|file=(built-in)",
 		"default|mode=enforce", "default|non_fqdn=reject", "default|unknown=tempfail",
@@ -546,10 +546,10 @@ static const struct load_row load_rows[] = {
 	/* ------------------------------------------- unknown sections and keys */
 	BADM("unknown section in the main file", "[doorman]\nuser = x\n[spamd]\nservers = 127.0.0.1:783\n",
 	     4, "unknown section [spamd]"),
-	BADD("unknown section in a policy file", "[helo]\nmode = off\n[dnsbl]\nthreshold = 3\n",
-	     4, "unknown section [dnsbl]"),
+	BADD("unknown section in a policy file", "[helo]\nmode = off\n[spam]\ntag_score = 3\n",
+	     4, "unknown section [spam]"),
 	BADM("unknown key in [doorman]", "[doorman]\nsockett = unix:/x\n", 2, "unknown key 'sockett' in [doorman]"),
-	BADM("unknown key in [dns]", "[dns]\nzones = zen.spamhaus.org\n", 2, "unknown key 'zones' in [dns]"),
+	BADM("unknown key in [dns]", "[dns]\nzone = zen.spamhaus.org\n", 2, "unknown key 'zone' in [dns]"),
 	{ "unknown key in [helo] of a domain file", { MAIN(""), POL("example.com", "[helo]\n\nnon-fqdn = reject\n") },
 	  0, 1, { EP("example.com", 3, "unknown key 'non-fqdn' in [helo]") }, { NULL }, 0 },
 	BADD("unknown key in [replies]", "[replies]\nhelo_bogus = 554 5.7.1 x\n", 2, "unknown key 'helo_bogus' in [replies]"),

@@ -1,0 +1,300 @@
+/*
+ * connstage.c - fire the connect-stage lookups early, collect them once.
+ *
+ * DNS failures never become findings that reject: a zone that does not
+ * answer adds nothing, a PTR lookup that fails is "temp", a HELO lookup that
+ * fails is helo_dns_temp. Nothing here logs; the caller logs from the
+ * summary fields.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "connstage.h"
+#include "dnscache.h"
+
+enum { Q_A, Q_AAAA, Q_MX };
+
+static int ensure_resolver(struct dm_connstage *cs)
+{
+	if (cs->res == NULL && cs->err[0] == '\0') {
+		cs->res = dm_resolver_new(cs->cfg->dns_servers, cs->cfg->dns_timeout_ms / 3, cs->err, sizeof(cs->err));
+		if (cs->res != NULL)
+			dm_resolver_set_cache(cs->res, cs->cache);
+	}
+	return cs->res != NULL;
+}
+
+static void batch_started(struct dm_connstage *cs)
+{
+	uint64_t now = dm_now_ms();
+
+	if (cs->dns_start_ms == 0)
+		cs->dns_start_ms = now;
+	cs->deadline_ms = now + cs->cfg->dns_timeout_ms;
+}
+
+void dm_connstage_init(struct dm_connstage *cs, const struct dm_config *cfg, struct dm_dnscache *cache,
+                       const struct dm_addr *client)
+{
+	int i;
+
+	memset(cs, 0, sizeof(*cs));
+	cs->cfg = cfg;
+	cs->cache = cache;
+	if (client != NULL && client->family != 0) {
+		cs->client = *client;
+		cs->client_known = 1;
+	}
+	cs->q_ptr = cs->q_fwd = -1;
+	for (i = 0; i < 3; i++)
+		cs->q_helo[i] = -1;
+	snprintf(cs->helo_dns, sizeof(cs->helo_dns), "-");
+	snprintf(cs->rdns, sizeof(cs->rdns), "-");
+}
+
+void dm_connstage_free(struct dm_connstage *cs)
+{
+	dm_resolver_free(cs->res);
+	cs->res = NULL;
+}
+
+void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended)
+{
+	const struct dm_config *cfg = cs->cfg;
+	char qname[DNSBL_QNAME_MAX];
+	size_t i;
+
+	if (!cs->client_known || (cfg->nzones == 0 && !cfg->want_rdns) || !ensure_resolver(cs))
+		return;
+	batch_started(cs);
+	for (i = 0; i < cfg->nzones && i < DM_MAX_ZONES; i++) {
+		struct dm_zone_outcome *z = &cs->zones[cs->nzones++];
+
+		z->zone = &cfg->zones[i];
+		z->q_a = z->q_txt = -1;
+		z->verdict = DNSBL_NO_ANSWER;
+		if (suspended != NULL && suspended(z->zone->name)) {
+			z->suspended = 1;
+			continue;
+		}
+		if (dnsbl_query_name(&cs->client, z->zone->name, qname, sizeof(qname)) < 0)
+			continue;
+		z->q_a = dm_resolver_submit(cs->res, qname, DM_DNS_A);
+		if (cfg->want_txt && z->zone->weight > 0)
+			z->q_txt = dm_resolver_submit(cs->res, qname, DM_DNS_TXT);
+	}
+	if (cfg->want_rdns && dnsbl_reverse_name(&cs->client, qname, sizeof(qname)) == 0)
+		cs->q_ptr = dm_resolver_submit(cs->res, qname, DM_DNS_PTR);
+}
+
+void dm_connstage_helo(struct dm_connstage *cs, const char *helo, size_t len)
+{
+	static const enum dm_dns_type types[3] = { DM_DNS_A, DM_DNS_AAAA, DM_DNS_MX };
+	struct helo_self self;
+	int i;
+
+	self.names = (const char *const *)cs->cfg->hostnames;
+	self.nnames = cs->cfg->nhostnames;
+	self.addrs = cs->cfg->addresses;
+	self.naddrs = cs->cfg->naddresses;
+	helo_classify(helo, len, cs->client_known ? &cs->client : NULL, &self, &cs->hr);
+	cs->helo_seen = 1;
+	cs->collected = 0;
+	for (i = 0; i < 3; i++)
+		cs->q_helo[i] = -1;
+	if (!cs->hr.want_lookup || !ensure_resolver(cs))
+		return;
+	batch_started(cs);
+	for (i = 0; i < 3; i++)
+		cs->q_helo[i] = dm_resolver_submit(cs->res, cs->hr.name, types[i]);
+}
+
+/* Once the PTR answered: ask for the name's address of the client's family. */
+static void chain_forward(struct dm_connstage *cs)
+{
+	const struct dm_dns_result *ptr;
+
+	if (cs->q_ptr < 0 || cs->q_fwd >= 0 || cs->res == NULL)
+		return;
+	ptr = dm_resolver_result(cs->res, cs->q_ptr);
+	if (ptr == NULL || ptr->status != DM_DNS_ANSWER)
+		return;
+	snprintf(cs->ptr_name, sizeof(cs->ptr_name), "%s", ptr->text);
+	cs->q_fwd = dm_resolver_submit(cs->res, cs->ptr_name,
+	                               cs->client.family == AF_INET6 ? DM_DNS_AAAA : DM_DNS_A);
+}
+
+void dm_connstage_poll(struct dm_connstage *cs)
+{
+	if (cs->res == NULL)
+		return;
+	dm_resolver_poll(cs->res);
+	chain_forward(cs);
+}
+
+static int failed(const struct dm_dns_result *r)
+{
+	return r == NULL || r->status == DM_DNS_ERROR || r->status == DM_DNS_TIMEOUT || r->status == DM_DNS_PENDING;
+}
+
+static void settle_helo(struct dm_connstage *cs)
+{
+	const struct dm_dns_result *r;
+	int i, answer = 0, temp = 0, timeout = 0;
+
+	cs->findings.helo = cs->hr.findings;
+	cs->findings.helo_reason = cs->hr.reason;
+	for (i = 0; i < HELO_CHECK_COUNT; i++)
+		cs->findings.helo_reasons[i] = cs->hr.reasons[i][0] ? cs->hr.reasons[i] : NULL;
+	cs->findings.helo_dns_temp = 0;
+	if (!cs->helo_seen) {
+		/* No HELO at all (Postfix with smtpd_helo_required = no). */
+		cs->findings.helo |= HELO_BIT(HELO_INVALID);
+		snprintf(cs->hr.reason, sizeof(cs->hr.reason), "no HELO/EHLO");
+		snprintf(cs->hr.reasons[HELO_INVALID], sizeof(cs->hr.reasons[HELO_INVALID]), "no HELO/EHLO");
+		cs->findings.helo_reasons[HELO_INVALID] = cs->hr.reasons[HELO_INVALID];
+		return;
+	}
+	if (!cs->hr.want_lookup) {
+		snprintf(cs->helo_dns, sizeof(cs->helo_dns), "none");
+		return;
+	}
+	for (i = 0; i < 3; i++) {
+		r = cs->res ? dm_resolver_result(cs->res, cs->q_helo[i]) : NULL;
+		if (failed(r)) {
+			temp = 1;
+			timeout |= r != NULL && r->status == DM_DNS_TIMEOUT;
+		} else if (r->status == DM_DNS_ANSWER) {
+			answer = 1;
+		}
+	}
+	if (answer) {
+		snprintf(cs->helo_dns, sizeof(cs->helo_dns), "found");
+	} else if (temp) {
+		snprintf(cs->helo_dns, sizeof(cs->helo_dns), timeout ? "timeout" : "error");
+		cs->findings.helo_dns_temp = 1;
+	} else {
+		snprintf(cs->helo_dns, sizeof(cs->helo_dns), "notfound");
+		cs->findings.helo |= HELO_BIT(HELO_UNKNOWN);
+	}
+}
+
+/* Add "item" to a comma-separated list in buf (truncated when full). */
+static void append(char *buf, size_t size, const char *item)
+{
+	size_t len = strlen(buf);
+
+	if (len + 1 < size)
+		snprintf(buf + len, size - len, "%s%s", len ? "," : "", item);
+}
+
+static void settle_dnsbl(struct dm_connstage *cs)
+{
+	enum dnsbl_verdict v[DM_MAX_ZONES];
+	struct dnsbl_zone zs[DM_MAX_ZONES];
+	size_t i;
+
+	cs->listed[0] = cs->txt[0] = cs->dnsbl_log[0] = '\0';
+	for (i = 0; i < cs->nzones; i++) {
+		struct dm_zone_outcome *z = &cs->zones[i];
+		const struct dm_dns_result *r = cs->res && z->q_a >= 0 ? dm_resolver_result(cs->res, z->q_a) : NULL;
+		char what[340], ip[64];
+
+		zs[i] = *z->zone;
+		if (z->suspended) {
+			z->verdict = DNSBL_NO_ANSWER;
+			snprintf(what, sizeof(what), "%s:suspended", z->zone->name);
+			append(cs->dnsbl_log, sizeof(cs->dnsbl_log), what);
+		} else if (failed(r)) {
+			z->verdict = DNSBL_NO_ANSWER;
+			snprintf(what, sizeof(what), "%s:%s", z->zone->name,
+			         r && r->status == DM_DNS_TIMEOUT ? "timeout" : "error");
+			append(cs->dnsbl_log, sizeof(cs->dnsbl_log), what);
+		} else {
+			z->verdict = dnsbl_classify(z->zone, r->addrs, r->status == DM_DNS_ANSWER ? r->naddrs : 0,
+			                            &z->which);
+		}
+		v[i] = z->verdict;
+		if (z->verdict == DNSBL_LISTED) {
+			snprintf(what, sizeof(what), "%s(%d)", z->zone->name, z->zone->weight);
+			append(cs->dnsbl_log, sizeof(cs->dnsbl_log), what);
+			if (z->zone->weight > 0) {
+				size_t len = strlen(cs->listed);
+				snprintf(cs->listed + len, sizeof(cs->listed) - len, "%s%s", len ? ", " : "", z->zone->name);
+				if (cs->txt[0] == '\0' && z->q_txt >= 0) {
+					const struct dm_dns_result *t = dm_resolver_result(cs->res, z->q_txt);
+					if (t != NULL && t->status == DM_DNS_ANSWER)
+						snprintf(cs->txt, sizeof(cs->txt), "%.199s", t->text);
+				}
+			}
+		} else if (z->verdict == DNSBL_ERROR_CODE || z->verdict == DNSBL_BAD_ANSWER) {
+			snprintf(what, sizeof(what), "%s:%s(%s)", z->zone->name, dnsbl_verdict_name(z->verdict),
+			         dm_addr_format(&z->which, ip, sizeof(ip)));
+			append(cs->dnsbl_log, sizeof(cs->dnsbl_log), what);
+		}
+	}
+	cs->findings.dnsbl_score = dnsbl_score(zs, v, cs->nzones);
+	cs->findings.dnsbl_zones = cs->listed;
+	cs->findings.dnsbl_txt = cs->txt[0] ? cs->txt : NULL;
+}
+
+static void settle_rdns(struct dm_connstage *cs)
+{
+	const struct dm_dns_result *ptr, *fwd;
+	size_t i;
+
+	cs->findings.rdns = 0;
+	if (cs->q_ptr < 0)
+		return;
+	ptr = dm_resolver_result(cs->res, cs->q_ptr);
+	if (failed(ptr)) {
+		snprintf(cs->rdns, sizeof(cs->rdns), "temp");
+		return;
+	}
+	if (ptr->status == DM_DNS_NOTFOUND) {
+		snprintf(cs->rdns, sizeof(cs->rdns), "none");
+		cs->findings.rdns |= 1u << DM_RDNS_NONE;
+		return;
+	}
+	fwd = cs->q_fwd >= 0 ? dm_resolver_result(cs->res, cs->q_fwd) : NULL;
+	if (failed(fwd)) {
+		snprintf(cs->rdns, sizeof(cs->rdns), "temp");
+		return;
+	}
+	for (i = 0; fwd->status == DM_DNS_ANSWER && i < fwd->naddrs; i++)
+		if (dm_addr_equal(&fwd->addrs[i], &cs->client)) {
+			snprintf(cs->rdns, sizeof(cs->rdns), "ok");
+			return;
+		}
+	snprintf(cs->rdns, sizeof(cs->rdns), "mismatch");
+	cs->findings.rdns |= 1u << DM_RDNS_MISMATCH;
+}
+
+void dm_connstage_collect(struct dm_connstage *cs)
+{
+	uint64_t start = dm_now_ms(), last = 0;
+	size_t i;
+
+	if (cs->collected)
+		return;
+	cs->collected = 1;
+	if (cs->res != NULL) {
+		dm_resolver_collect(cs->res, cs->deadline_ms);
+		/* the forward lookup of the PTR name may only start now */
+		chain_forward(cs);
+		if (!dm_resolver_idle(cs->res))
+			dm_resolver_collect(cs->res, cs->deadline_ms);
+		for (i = 0; dm_resolver_result(cs->res, (int)i) != NULL; i++) {
+			const struct dm_dns_result *r = dm_resolver_result(cs->res, (int)i);
+			if (r->done_ms > last)
+				last = r->done_ms;
+		}
+		if (last > cs->dns_start_ms && cs->dns_start_ms != 0)
+			cs->dns_ms = (unsigned)(last - cs->dns_start_ms);
+	}
+	cs->wait_ms = (unsigned)(dm_now_ms() - start);
+	settle_helo(cs);
+	settle_dnsbl(cs);
+	settle_rdns(cs);
+}

@@ -1,0 +1,87 @@
+/*
+ * connstage.h - the connect stage of one SMTP connection: every DNS question
+ * about the client (DNSBL/DNSWL zones, PTR and its forward confirmation) and
+ * its HELO name (A/AAAA/MX), fired as early as possible, collected once
+ * under one deadline, turned into findings for filters/verdict.c.
+ *
+ * No libmilter here: the milter glue calls these at connect, HELO, MAIL
+ * and the first RCPT. One per connection, one thread at a time.
+ */
+#ifndef DOORMAN_CONNSTAGE_H
+#define DOORMAN_CONNSTAGE_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "dnsbl.h"
+#include "helo.h"
+#include "resolver.h"
+#include "verdict.h"
+
+#define DM_MAX_ZONES 32
+
+struct dm_dnscache;
+
+/* Asked at connect for each zone: is it suspended by the self-test? */
+typedef int (*dm_zone_suspended_fn)(const char *zone);
+
+struct dm_zone_outcome {
+	const struct dnsbl_zone *zone;     /* into the pinned config */
+	int q_a, q_txt;                    /* query indexes, -1 none */
+	int suspended;                     /* skipped: the self-test suspended it */
+	enum dnsbl_verdict verdict;        /* after collect */
+	struct dm_addr which;              /* the answer that decided */
+};
+
+struct dm_connstage {
+	const struct dm_config *cfg;
+	struct dm_dnscache *cache;
+	struct dm_resolver *res;
+	char err[160];                     /* why res could not be made */
+	struct dm_addr client;
+	int client_known;
+	uint64_t deadline_ms;              /* latest batch start + timeout */
+	uint64_t dns_start_ms;             /* first query */
+	/* DNSBL */
+	struct dm_zone_outcome zones[DM_MAX_ZONES];
+	size_t nzones;
+	/* rDNS */
+	int q_ptr, q_fwd;
+	char ptr_name[256];
+	/* HELO */
+	int helo_seen;
+	struct helo_result hr;
+	int q_helo[3];
+	/* after collect */
+	int collected;
+	struct dm_findings findings;
+	char listed[200];                  /* blocklist zones that listed: "%z" */
+	char txt[200];                     /* "%t", bounded */
+	char dnsbl_log[400];               /* "zen(3),bl.x:error_code(127.255.255.254)" */
+	char helo_dns[16];                 /* found | notfound | timeout | error | none | - */
+	char rdns[16];                     /* ok | none | mismatch | temp | - */
+	unsigned dns_ms;                   /* first query sent to last answer */
+	unsigned wait_ms;                  /* time collect blocked the SMTP session */
+};
+
+/* Prepare; client NULL when unknown. Never fails: without a resolver every
+ * lookup counts as a DNS error (logged by the caller from cs->err). */
+void dm_connstage_init(struct dm_connstage *cs, const struct dm_config *cfg, struct dm_dnscache *cache,
+                       const struct dm_addr *client);
+void dm_connstage_free(struct dm_connstage *cs);
+
+/* At connect: DNSBL queries for every zone not suspended, and the PTR when
+ * some policy checks rDNS. */
+void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended);
+
+/* At HELO/EHLO (again on every HELO): classify and fire A/AAAA/MX. */
+void dm_connstage_helo(struct dm_connstage *cs, const char *helo, size_t len);
+
+/* Between callbacks: read answers that arrived, chain the FCrDNS lookup. */
+void dm_connstage_poll(struct dm_connstage *cs);
+
+/* At the first RCPT (once per HELO): wait at most until the deadline, then
+ * settle cs->findings. */
+void dm_connstage_collect(struct dm_connstage *cs);
+
+#endif

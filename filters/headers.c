@@ -1,0 +1,528 @@
+/*
+ * headers.c - build the values of the X-Spam-* headers, the tagged Subject
+ * and the synthesized Received header.
+ *
+ * Every value goes to libmilter as "text" or "text\n\ttext" (LF + TAB is the
+ * only line break libmilter expects in a value; the MTA adds the CRs). All
+ * outside text is cleaned here, whatever the caller did before: a HELO, a
+ * PTR name, a Subject or a spamd report can never add a header line, a CR
+ * or a NUL. Builders write atomically piece by piece, so a value cut to fit
+ * never ends in a fold or half a test name. No locale: numbers and dates
+ * are formatted by hand.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "headers.h"
+#include "netaddr.h"
+
+#define STATUS_COL  15      /* strlen("X-Spam-Status: "), also X-Spam-Report */
+#define SCORE_CLAMP 99999.9
+
+/* ------------------------------------------------------------- the writer */
+
+struct hw {
+	char *out;
+	size_t size, len;
+	size_t col;             /* characters on the current physical line */
+	int fresh;              /* nothing written on this physical line yet */
+	int cut;                /* something did not fit; later writes are refused */
+};
+
+static void hw_init(struct hw *w, char *out, size_t size, size_t col)
+{
+	w->out = out;
+	w->size = size;
+	w->len = 0;
+	w->col = col;
+	w->fresh = 1;
+	w->cut = 0;
+	if (size)
+		out[0] = '\0';
+}
+
+static int hw_fits(struct hw *w, size_t n)
+{
+	if (w->cut || w->size == 0 || w->len + n >= w->size) {
+		w->cut = 1;
+		return 0;
+	}
+	return 1;
+}
+
+static void hw_raw(struct hw *w, const char *s, size_t n)
+{
+	memcpy(w->out + w->len, s, n);
+	w->len += n;
+	w->out[w->len] = '\0';
+	w->col += n;
+	if (n)
+		w->fresh = 0;
+}
+
+/* Append s[0..n) whole or not at all. */
+static int hw_put(struct hw *w, const char *s, size_t n)
+{
+	if (!hw_fits(w, n))
+		return -1;
+	hw_raw(w, s, n);
+	return 0;
+}
+
+static void hw_newline(struct hw *w)
+{
+	hw_raw(w, "\n\t", 2);
+	w->col = 1;
+	w->fresh = 1;
+}
+
+/* Append "\n\t" + s[0..n) whole or not at all. */
+static int hw_line(struct hw *w, const char *s, size_t n)
+{
+	if (!hw_fits(w, 2 + n))
+		return -1;
+	hw_newline(w);
+	hw_raw(w, s, n);
+	return 0;
+}
+
+/* Append a word after nblank blanks, or fold before it (dropping the
+ * blanks) when the line would pass HDR_FOLD_WIDTH. */
+static int hw_word(struct hw *w, const char *s, size_t n, size_t nblank)
+{
+	/* fresh lines never fold, except the first when it would overflow */
+	if ((!w->fresh || (w->len == 0 && w->col > 1)) && w->col + nblank + n > HDR_FOLD_WIDTH)
+		return hw_line(w, s, n);
+	if (!hw_fits(w, nblank + n))
+		return -1;
+	while (nblank--)
+		hw_raw(w, " ", 1);
+	hw_raw(w, s, n);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- cleaning */
+
+/* Drop a UTF-8 sequence left incomplete at the end of out[0..n). */
+static size_t utf8_backoff(const char *out, size_t n)
+{
+	size_t k = n, cont = 0, need;
+	unsigned char lead;
+
+	while (k > 0 && cont < 3 && ((unsigned char)out[k - 1] & 0xc0) == 0x80) {
+		k--;
+		cont++;
+	}
+	if (k == 0)
+		return n;
+	lead = (unsigned char)out[k - 1];
+	if (lead >= 0xf0)
+		need = 3;
+	else if (lead >= 0xe0)
+		need = 2;
+	else if (lead >= 0xc0)
+		need = 1;
+	else
+		return n;
+	return cont < need ? k - 1 : n;
+}
+
+int hdr_clean_value(char *out, size_t outlen, const char *src, size_t len, size_t max,
+                    unsigned flags)
+{
+	size_t i = 0, n = 0, cap;
+	int cut = 0;
+
+	if (outlen == 0)
+		return -1;
+	cap = outlen - 1 < max ? outlen - 1 : max;
+	if (src == NULL)
+		len = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)src[i];
+		char o;
+
+		if (c == '\r' || c == '\n') {
+			/* a fold (or a forged line break) becomes one blank */
+			while (i < len && (src[i] == '\r' || src[i] == '\n'))
+				i++;
+			while (i < len && (src[i] == ' ' || src[i] == '\t'))
+				i++;
+			o = ' ';
+		} else {
+			i++;
+			if (c == '\t')
+				o = ' ';
+			else if (c < 0x20 || c == 0x7f)
+				o = '?';
+			else if (c >= 0x80 && !(flags & HDR_KEEP_8BIT))
+				o = '?';
+			else
+				o = (char)c;
+		}
+		if (n == cap) {
+			cut = 1;
+			break;
+		}
+		out[n++] = o;
+	}
+	if (cut && (flags & HDR_KEEP_8BIT))
+		n = utf8_backoff(out, n);
+	out[n] = '\0';
+	return cut;
+}
+
+/* ------------------------------------------------------------------ scores */
+
+static long score_tenths(double s)
+{
+	s = s != s ? 0 : s > SCORE_CLAMP ? SCORE_CLAMP : s < -SCORE_CLAMP ? -SCORE_CLAMP : s;
+	return (long)(s * 10 + (s < 0 ? -0.5 : 0.5));
+}
+
+static void fmt_score(char buf[24], double s)
+{
+	long t = score_tenths(s);
+
+	snprintf(buf, 24, "%s%ld.%ld", t < 0 ? "-" : "", labs(t) / 10, labs(t) % 10);
+}
+
+int hdr_spam_score(char *out, size_t outlen, double score)
+{
+	char buf[24];
+
+	if (outlen == 0)
+		return -1;
+	fmt_score(buf, score);
+	if (strlen(buf) >= outlen) {
+		out[0] = '\0';
+		return 1;
+	}
+	memcpy(out, buf, strlen(buf) + 1);
+	return 0;
+}
+
+int hdr_spam_level(char *out, size_t outlen, double score)
+{
+	long n = score_tenths(score) / 10;
+	size_t k;
+
+	if (outlen == 0)
+		return -1;
+	n = n < 0 ? 0 : n > HDR_LEVEL_MAX ? HDR_LEVEL_MAX : n;
+	k = (size_t)n < outlen - 1 ? (size_t)n : outlen - 1;
+	memset(out, '*', k);
+	out[k] = '\0';
+	return k < (size_t)n;
+}
+
+/* ------------------------------------------------------------- X-Spam-Status */
+
+#define RULE_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+
+int hdr_spam_status(char *out, size_t outlen, int is_spam, double score, double required,
+                    const char *tests)
+{
+	struct hw w;
+	char word[160], sc[24], rq[24];
+	const char *p, *q, *next;
+	int first = 1;
+
+	hw_init(&w, out, outlen, STATUS_COL);
+	fmt_score(sc, score);
+	fmt_score(rq, required);
+	hw_word(&w, is_spam ? "Yes," : "No,", is_spam ? 4 : 3, 0);
+	snprintf(word, sizeof(word), "score=%s", sc);
+	hw_word(&w, word, strlen(word), 1);
+	snprintf(word, sizeof(word), "required=%s", rq);
+	hw_word(&w, word, strlen(word), 1);
+	if (tests == NULL)
+		return w.cut;
+	for (p = tests; *p; p = next) {
+		size_t n, nb;
+
+		q = strchr(p, ',');
+		next = q ? q + 1 : p + strlen(p);
+		n = (size_t)((q ? q : next) - p);
+		if (n == 0 || n > 100 || strspn(p, RULE_CHARS) != n)
+			continue;
+		/* SpamAssassin's shape: commas end a line, a fold follows one */
+		if (!first && hw_put(&w, ",", 1) < 0)
+			break;
+		snprintf(word, sizeof(word), "%s%.*s", first ? "tests=" : "", (int)n, p);
+		nb = first ? 1 : 0;
+		/* +1: room for the comma that may follow */
+		if ((!w.fresh && w.col + nb + strlen(word) + 1 > HDR_FOLD_WIDTH ?
+		     hw_line(&w, word, strlen(word)) : hw_word(&w, word, strlen(word), nb)) < 0) {
+			if (!first)
+				w.out[--w.len] = '\0';     /* no dangling comma */
+			break;
+		}
+		first = 0;
+	}
+	if (first && !w.cut)
+		hw_word(&w, "tests=none", 10, 1);
+	return w.cut;
+}
+
+int hdr_spam_unscanned(char *out, size_t outlen, const char *reason)
+{
+	char clean[HDR_FIELD_MAX + 1], piece[HDR_FIELD_MAX + 4];
+	struct hw w;
+
+	hw_init(&w, out, outlen, STATUS_COL);
+	hw_put(&w, "unscanned", 9);
+	hdr_clean_value(clean, sizeof(clean), reason, reason ? strlen(reason) : 0,
+	                HDR_FIELD_MAX, 0);
+	if (clean[0] && !w.cut) {
+		snprintf(piece, sizeof(piece), " (%s)", clean);
+		hw_put(&w, piece, strlen(piece));
+	}
+	return w.cut;
+}
+
+/* ------------------------------------------------------------- X-Spam-Report */
+
+/* One cleaned report line into the writer, words folded, leading blanks kept. */
+static void report_line(struct hw *w, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t nb = 0, start;
+
+		while (i < n && s[i] == ' ') {
+			i++;
+			nb++;
+		}
+		start = i;
+		while (i < n && s[i] != ' ')
+			i++;
+		if (i == start)
+			break;  /* trailing blanks */
+		if (i - start <= HDR_FOLD_WIDTH - 1) {
+			if (hw_word(w, s + start, i - start, nb) < 0)
+				return;
+			continue;
+		}
+		/* longer than any line: fill this line, then whole lines (it is text, not a name) */
+		if (w->col + nb < HDR_FOLD_WIDTH) {
+			size_t room = HDR_FOLD_WIDTH - w->col - nb;
+
+			if (hw_word(w, s + start, room, nb) < 0)
+				return;
+			start += room;
+		}
+		while (start < i) {
+			size_t k = i - start < HDR_FOLD_WIDTH - 1 ? i - start : HDR_FOLD_WIDTH - 1;
+
+			if (hw_line(w, s + start, k) < 0)
+				return;
+			start += k;
+		}
+	}
+}
+
+int hdr_spam_report(char *out, size_t outlen, const char *report, size_t len)
+{
+	char line[HDR_REPORT_MAX + 1];
+	struct hw w;
+	size_t i = 0;
+	int cut = 0;
+
+	hw_init(&w, out, outlen, STATUS_COL);
+	if (report == NULL)
+		len = 0;
+	if (len > HDR_REPORT_MAX) {
+		const char *nl = memrchr(report, '\n', HDR_REPORT_MAX);
+
+		len = nl ? (size_t)(nl - report) : HDR_REPORT_MAX;
+		cut = 1;
+	}
+	while (i < len && !w.cut) {
+		size_t n = 0, saved = w.len, savedcol = w.col;
+		int savedfresh = w.fresh, blank = 1;
+
+		for (; i < len && report[i] != '\n'; i++) {
+			unsigned char c = (unsigned char)report[i];
+
+			if (c == '\t')
+				c = ' ';
+			if (c < 0x20 || c == 0x7f)
+				continue;       /* CR, NUL and other controls: stripped */
+			line[n++] = c >= 0x80 ? '?' : (char)c;
+			if (c != ' ')
+				blank = 0;
+		}
+		i++;                            /* the LF */
+		if (blank)
+			continue;
+		if (w.len > 0) {
+			if (!hw_fits(&w, 2))
+				break;
+			hw_newline(&w);
+		}
+		report_line(&w, line, n);
+		if (w.cut) {
+			/* whole lines only */
+			w.len = saved;
+			w.col = savedcol;
+			w.fresh = savedfresh;
+			if (outlen)
+				out[saved] = '\0';
+		}
+	}
+	return w.cut || cut ? 1 : 0;
+}
+
+/* ----------------------------------------------------------------- Subject */
+
+int hdr_subject_tag(char *out, size_t outlen, const char *old, const char *tag)
+{
+	char t[HDR_FIELD_MAX + 1], o[HDR_SUBJECT_MAX + 1];
+	const char *ts = t, *os = o;
+	size_t tl, ol, n = 0;
+	int cut;
+
+	if (outlen == 0)
+		return -1;
+	out[0] = '\0';
+	hdr_clean_value(t, sizeof(t), tag, tag ? strlen(tag) : 0, HDR_FIELD_MAX, 0);
+	cut = hdr_clean_value(o, sizeof(o), old, old ? strlen(old) : 0, HDR_SUBJECT_MAX,
+	                      HDR_KEEP_8BIT);
+	while (*ts == ' ')
+		ts++;
+	tl = strlen(ts);
+	while (tl > 0 && ts[tl - 1] == ' ')
+		tl--;
+	while (*os == ' ')
+		os++;
+	ol = strlen(os);
+	if (tl > 0 && !(ol >= tl && strncasecmp(os, ts, tl) == 0)) {
+		if (tl + (ol ? 1 : 0) < outlen) {
+			memcpy(out, ts, tl);
+			n = tl;
+			if (ol)
+				out[n++] = ' ';
+			out[n] = '\0';
+		} else {
+			cut = 1;        /* no room for the tag: keep the old subject, not nothing */
+		}
+	}
+	/* as much of the old subject as fits, never half a UTF-8 character */
+	if (hdr_clean_value(out + n, outlen - n, os, ol, ol, HDR_KEEP_8BIT))
+		cut = 1;
+	return cut;
+}
+
+/* ---------------------------------------------------------------- Received */
+
+int hdr_date(char *out, size_t outlen, time_t t)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+	int n;
+
+	if (outlen == 0)
+		return -1;
+	out[0] = '\0';
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < 0 || tm.tm_year > 9999 - 1900 ||
+	    tm.tm_wday < 0 || tm.tm_wday > 6 || tm.tm_mon < 0 || tm.tm_mon > 11)
+		return -1;
+	n = snprintf(out, outlen, "%s, %d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday],
+	             tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+	             tm.tm_sec);
+	if (n < 0 || (size_t)n >= outlen) {
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static int is_host_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '-' || c == '_' || c == ':';
+}
+
+/* Hostname characters only; '[' ']' kept around an address literal. Empty
+ * or NULL gives dflt. out must hold HDR_FIELD_MAX + 1 bytes. */
+static void host_token(char *out, const char *s, const char *dflt)
+{
+	size_t n, i;
+	int literal;
+
+	n = s ? strnlen(s, HDR_FIELD_MAX) : 0;
+	if (n == 0) {
+		snprintf(out, HDR_FIELD_MAX + 1, "%s", dflt);
+		return;
+	}
+	literal = n >= 3 && s[0] == '[' && s[n - 1] == ']';
+	for (i = 0; i < n; i++)
+		out[i] = is_host_char(s[i]) || (literal && (i == 0 || i == n - 1)) ? s[i] : '?';
+	out[n] = '\0';
+}
+
+/* "192.0.2.7" or "IPv6:2001:db8::7" for the bracket; also accepts the
+ * address in brackets or with sendmail's "IPv6:" prefix. Returns 0 or -1. */
+static int addr_literal(const char *s, char *out, size_t outlen)
+{
+	char tmp[64], fmt[64];
+	struct dm_addr a;
+	size_t n;
+
+	if (s == NULL || (n = strnlen(s, sizeof(tmp))) >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, n + 1);
+	s = tmp;
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		tmp[--n] = '\0';
+		s++;
+	}
+	if (strncasecmp(s, "IPv6:", 5) == 0)
+		s += 5;
+	if (dm_addr_parse(s, &a) < 0)
+		return -1;
+	dm_addr_format(&a, fmt, sizeof(fmt));
+	snprintf(out, outlen, "%s%s", a.family == AF_INET6 ? "IPv6:" : "", fmt);
+	return 0;
+}
+
+int hdr_received(char *out, size_t outlen, const struct hdr_received *r)
+{
+	char helo[HDR_FIELD_MAX + 1], name[HDR_FIELD_MAX + 1], host[HDR_FIELD_MAX + 1];
+	char qid[HDR_FIELD_MAX + 1], proto[16], addr[80], date[32], id[HDR_FIELD_MAX + 8];
+	int n;
+
+	if (outlen == 0)
+		return -1;
+	out[0] = '\0';
+	if (r == NULL || addr_literal(r->client_addr, addr, sizeof(addr)) < 0 ||
+	    hdr_date(date, sizeof(date), r->when) < 0)
+		return -1;
+	host_token(helo, r->helo, "unknown");
+	/* libmilter's connect name is "[ip]" when there is no PTR */
+	host_token(name, r->client_name && r->client_name[0] != '[' ? r->client_name : NULL,
+	           "unknown");
+	host_token(host, r->our_host, "unknown");
+	host_token(qid, r->queue_id, "");
+	n = r->proto ? (int)strspn(r->proto, RULE_CHARS) : 0;
+	snprintf(proto, sizeof(proto), "%s",
+	         n > 0 && n < 10 && r->proto[n] == '\0' ? r->proto : "ESMTP");
+	id[0] = '\0';
+	if (qid[0])
+		snprintf(id, sizeof(id), " id %s", qid);
+	n = snprintf(out, outlen, "from %s (%s [%s])\n\tby %s (doorman) with %s%s;\n\t%s",
+	             helo, name, addr, host, proto, id, date);
+	if (n < 0 || (size_t)n >= outlen) {
+		/* half a Received header would mislead spamd's trust path */
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}

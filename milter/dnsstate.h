@@ -1,0 +1,32 @@
+/*
+ * dnsstate.h - DNS state shared by all connections: the answer cache and
+ * each DNSBL zone's health from its self-test (suspended or not, and why).
+ */
+#ifndef DOORMAN_DNSSTATE_H
+#define DOORMAN_DNSSTATE_H
+
+#include <stdio.h>
+
+#include "config.h"
+
+struct dm_dnscache;
+
+/* Create the cache from cfg (cache_size 0: none). Call once, before threads. */
+int dm_dnsstate_init(const struct dm_config *cfg);
+struct dm_dnscache *dm_dnsstate_cache(void);
+
+/* 1 if the last self-test suspended this zone. */
+int dm_zone_suspended(const char *zone);
+
+/* One self-test round over cfg's zones (127.0.0.2 must be listed, 127.0.0.1
+ * must not), blocking at most [dns] timeout_ms. Updates the health table and
+ * logs every change (suspended: LOG_WARNING with the reason; restored:
+ * LOG_NOTICE). With report != NULL, also prints one line per zone there.
+ * Returns the number of zones suspended. */
+int dm_zonecheck_run(const struct dm_config *cfg, FILE *report);
+
+/* Start the thread that runs the self-test now and every selftest_interval
+ * seconds of the current config; it also logs the cache counters. */
+int dm_zonecheck_start(void);
+
+#endif
