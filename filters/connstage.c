@@ -280,11 +280,13 @@ void dm_connstage_collect(struct dm_connstage *cs)
 		return;
 	cs->collected = 1;
 	if (cs->res != NULL) {
-		dm_resolver_collect(cs->res, cs->deadline_ms);
-		/* the forward lookup of the PTR name may only start now */
+		/* the forward lookup of the PTR name starts as soon as the PTR answers */
 		chain_forward(cs);
-		if (!dm_resolver_idle(cs->res))
-			dm_resolver_collect(cs->res, cs->deadline_ms);
+		while (!dm_resolver_idle(cs->res) && dm_now_ms() < cs->deadline_ms) {
+			dm_resolver_wait(cs->res, cs->deadline_ms);
+			chain_forward(cs);
+		}
+		dm_resolver_collect(cs->res, cs->deadline_ms);      /* cancels what is left */
 		for (i = 0; dm_resolver_result(cs->res, (int)i) != NULL; i++) {
 			const struct dm_dns_result *r = dm_resolver_result(cs->res, (int)i);
 			if (r->done_ms > last)

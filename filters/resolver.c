@@ -419,6 +419,12 @@ void dm_resolver_poll(struct dm_resolver *r)
 		process_once(r, 0);
 }
 
+void dm_resolver_wait(struct dm_resolver *r, uint64_t deadline_ms)
+{
+	if (r->pending > 0 && dm_now_ms() < deadline_ms)
+		process_once(r, deadline_ms);
+}
+
 int dm_resolver_collect(struct dm_resolver *r, uint64_t deadline_ms)
 {
 	size_t before;

@@ -73,6 +73,11 @@ int dm_resolver_collect(struct dm_resolver *r, uint64_t deadline_ms);
  * cancelling anything (lets a callback chain a lookup on an early answer). */
 void dm_resolver_poll(struct dm_resolver *r);
 
+/* One round: wait (at most until deadline_ms) for some answers or c-ares
+ * timers, process them; cancels nothing. For callers that submit follow-up
+ * queries as answers arrive. */
+void dm_resolver_wait(struct dm_resolver *r, uint64_t deadline_ms);
+
 /* 1 if every submitted query has an outcome. */
 int dm_resolver_idle(const struct dm_resolver *r);
 

@@ -6,7 +6,12 @@
 #
 # Policies: default (built-in defaults), shadow.example (HELO checks in
 # shadow mode), strict.example (unknown HELO rejected: a second policy, for
-# the 452 split), dnsfail.example (tempfail when the HELO lookup fails).
+# the 452 split), dnsfail.example (tempfail when the HELO lookup fails),
+# scored.example (DNSBL threshold 3), rdns.example (rDNS checks on),
+# txt.example (DNSBL reply with the zone's TXT), shadowbl.example (DNSBL in
+# shadow mode).
+# DM_ZONES (optional) sets [dns] zones; DM_SELFTEST the self-test interval
+# (default 0: none, so that a dead zone stays in use).
 
 dm_write_config() {
 	local etc=$DM_WORK/etc
@@ -28,6 +33,8 @@ log              = stderr
 [dns]
 servers    = 127.0.0.1:$DM_DNS_PORT
 timeout_ms = ${DM_DNS_TIMEOUT_MS:-1500}
+zones      = ${DM_ZONES:-}
+selftest_interval = ${DM_SELFTEST:-0}
 CONF
 	cat >"$etc/policy.d/default.conf" <<'CONF'
 [replies]
@@ -47,6 +54,11 @@ CONF
 [helo]
 unknown_on_dns_error = tempfail
 CONF
+	printf '[dnsbl]\nthreshold = 3\n' >"$etc/policy.d/scored.example.conf"
+	printf '[rdns]\nnone = reject\nmismatch = tempfail\n' >"$etc/policy.d/rdns.example.conf"
+	printf '[replies]\ndnsbl = 554 5.7.1 Service unavailable; client [%%c] blocked using %%z; %%t\n' \
+		>"$etc/policy.d/txt.example.conf"
+	printf '[dnsbl]\nmode = shadow\n' >"$etc/policy.d/shadowbl.example.conf"
 	export DM_CONF DM_SOCK DM_LOG
 }
 

@@ -52,7 +52,7 @@ expect "nx.test.example.net is NXDOMAIN" "NXDOMAIN" "$(status nx.test.example.ne
 expect "A mx.test.example.net" "127.0.0.1" "$(q mx.test.example.net A)"
 expect "A good.sender.example.org" "192.0.2.20" "$(q good.sender.example.org A)"
 expect "A mail.sender.example.org" "192.0.2.21" "$(q mail.sender.example.org A)"
-expect "PTR 192.0.2.20" "good.sender.example." "$(q -x 192.0.2.20)"
+expect "PTR 192.0.2.20" "good.sender.example.org." "$(q -x 192.0.2.20)"
 expect "refused.test.example.net is REFUSED" "REFUSED" "$(status refused.test.example.net A)"
 expect "DNSBL 127.0.0.2 listed" "127.0.0.2" "$(q 2.0.0.127.bl.test.example.net A)"
 expect "real names are NXDOMAIN" "NXDOMAIN" "$(status www.debian.org A)"
@@ -107,6 +107,10 @@ if send xclient --xclient "ADDR=192.0.2.7 NAME=host.sender.example.org" && svc_s
 else
 	fail "XCLIENT message not delivered"
 fi
+
+banner() { swaks --server "127.0.0.1:$smtp_port" --quit-after CONNECT 2>&1 | sed -n 's/^<-  220 //p'; }
+svc_postfix_set 'smtpd_banner = $myhostname ESMTP reloaded'
+expect "svc_postfix_set changes main.cf and reloads" "mx.test.example.net ESMTP reloaded" "$(banner)"
 
 # --- shutdown ---------------------------------------------------------------
 pids="$(svc_pid unbound) $(svc_pid smtp-sink) $(svc_pid "$DM_POSTFIX_DIR")"

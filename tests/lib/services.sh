@@ -273,20 +273,9 @@ _svc_smtp_banner() {
 svc_start_postfix() {
 	local port=$1 sink=$2 milter=$3 top=$DM_WORK/postfix
 	local etc=$top/etc queue=$top/queue log=$top/log/maillog
-	local d
-	mkdir -p "$etc" "$top/log"
-	# The queue layout that `postfix start` would create (post-install
-	# create-missing, as in /etc/postfix/postfix-files) takes it 2 s; make it
-	# here and let the quick-start file skip that once.  The selftest runs
-	# `postfix check` to catch any drift.
-	install -d -o root -g root -m 755 "$queue" "$queue/pid"
-	install -d -o postfix -g root -m 700 "$top/data"
-	for d in active bounce corrupt defer deferred flush hold incoming private saved trace; do
-		install -d -o postfix -g root -m 700 "$queue/$d"
-	done
-	install -d -o postfix -g postdrop -m 730 "$queue/maildrop"
-	install -d -o postfix -g postdrop -m 710 "$queue/public"
-	touch "$queue/quick-start"
+	mkdir -p "$etc" "$queue" "$top/data" "$top/log"
+	chown root:root "$etc" "$queue" "$top/log"
+	chown postfix "$top/data"
 	cat >"$etc/main.cf" <<EOF
 # private test instance (doorman tests/lib/services.sh)
 compatibility_level = 3.6
@@ -356,6 +345,9 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
 	: >"$log"
+	# Postfix rereads a config file modified within the last second, 300 ms
+	# at a time (1.5 s per command): backdate ours.
+	touch -d '-1 minute' "$etc/main.cf" "$etc/master.cf"
 	export DM_POSTFIX_DIR=$etc DM_POSTFIX_LOG=$log DM_SMTP_PORT=$port
 	if ! postfix -c "$etc" start >"$top/start.log" 2>&1; then
 		postfix -c "$etc" check >>"$top/start.log" 2>&1 || true
@@ -368,6 +360,20 @@ EOF
 	svc_wait_until 5 _svc_smtp_banner "$port" ||
 		_svc_fail "no SMTP banner on 127.0.0.1:$port" "$top/start.log" "$log" || return 1
 }
+
+# svc_postfix_set PARAM=VALUE...: change main.cf of the private Postfix
+# (postconf -e) and reload it; waits for the master's "reload" log line.
+svc_postfix_set() {
+	local n
+	n=$(grep -c 'master.*: reload' "$DM_POSTFIX_LOG" || true)
+	postconf -c "$DM_POSTFIX_DIR" -e "$@" || return 1
+	touch -d '-1 minute' "$DM_POSTFIX_DIR/main.cf"
+	postfix -c "$DM_POSTFIX_DIR" reload >/dev/null 2>&1 ||
+		_svc_fail "postfix reload" "$DM_POSTFIX_LOG" || return 1
+	svc_wait_until 5 _svc_reloaded "$((n + 1))" ||
+		_svc_fail "postfix did not reload" "$DM_POSTFIX_LOG"
+}
+_svc_reloaded() { [ "$(grep -c 'master.*: reload' "$DM_POSTFIX_LOG")" -ge "$1" ]; }
 
 # _svc_kill PID STARTTIME: SIGTERM, up to 5 s, then SIGKILL.  Skips a PID that
 # has meanwhile been recycled for another process.

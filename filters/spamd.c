@@ -1,0 +1,774 @@
+/*
+ * spamd.c - the spamd client: [spamd] servers parsing, the shared pool
+ * (slots per backend, backoff), and streaming one message per session.
+ *
+ * Sockets are non-blocking; every wait is a poll() or a condition wait
+ * bounded by the session deadline. A session owns exactly one socket, and
+ * spamd_end / spamd_abort close it whatever happened before. Nothing here
+ * logs: errors come back as text. The message is never held: at most
+ * SPAMD_WBUF bytes sit in the session until spamd takes them.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "spamd.h"
+#include "text.h"
+
+/* Same clock as dm_now_ms() (resolver.c), kept here so the client links
+ * without c-ares. */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Append "; text" (or just text to an empty buffer), cut to fit. */
+static void add_err(char *err, size_t errlen, const char *text)
+{
+	size_t used;
+
+	if (err == NULL || errlen == 0)
+		return;
+	used = strnlen(err, errlen);
+	if (used + 1 >= errlen)
+		return;
+	snprintf(err + used, errlen - used, "%s%s", used ? "; " : "", text);
+}
+
+static const char *errtext(int e, char *buf, size_t len)
+{
+	return strerror_r(e, buf, len);   /* GNU: may return a static string */
+}
+
+/* ---------------------------------------------------------------- backends */
+
+static int parse_port(const char *s, unsigned *port)
+{
+	unsigned v = 0;
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 5)
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (i == 0 || v == 0 || v > 65535)
+		return -1;
+	*port = v;
+	return 0;
+}
+
+/* One entry, tok NUL-terminated, no blanks or commas. Returns NULL or why not. */
+static const char *parse_backend(const char *tok, struct spamd_backend *b)
+{
+	const char *host = tok, *port = NULL, *p;
+	char hbuf[64];
+	size_t hlen, i, colons = 0;
+	char abuf[48];
+
+	memset(b, 0, sizeof(*b));
+	if (strncmp(tok, "unix:", 5) == 0 || tok[0] == '/') {
+		const char *path = tok[0] == '/' ? tok : tok + 5;
+
+		if (path[0] != '/')
+			return "a unix socket path must be absolute";
+		if (strlen(path) >= sizeof(b->path))
+			return "unix socket path too long (at most 107 bytes)";
+		if (path[strlen(path) - 1] == '/')
+			return "unix socket path names a directory";
+		for (i = 0; path[i]; i++)
+			if ((unsigned char)path[i] < 0x20 || path[i] == 0x7f)
+				return "control character in the socket path";
+		b->family = AF_UNIX;
+		memcpy(b->path, path, strlen(path) + 1);
+		snprintf(b->name, sizeof(b->name), "unix:%s", b->path);
+		return NULL;
+	}
+	if (strncmp(tok, "inet:", 5) == 0 || strncmp(tok, "inet6:", 6) == 0 ||
+	    strncmp(tok, "local:", 6) == 0)
+		return "libmilter socket syntax is not used here; write 127.0.0.1:783, "
+		       "[::1]:783 or unix:/path";
+	if (tok[0] == '[') {
+		const char *close = strchr(tok, ']');
+
+		if (close == NULL)
+			return "missing ']' after an IPv6 address";
+		host = tok + 1;
+		hlen = (size_t)(close - host);
+		if (close[1] == ':')
+			port = close + 2;
+		else if (close[1] != '\0')
+			return "junk after ']' (expected :port)";
+	} else {
+		for (p = tok; *p; p++)
+			colons += *p == ':';
+		if (colons > 1)
+			return "an IPv6 address needs brackets: [addr]:port";
+		p = strchr(tok, ':');
+		hlen = p ? (size_t)(p - tok) : strlen(tok);
+		if (p)
+			port = p + 1;
+	}
+	if (hlen == 0 || hlen >= sizeof(hbuf))
+		return "missing or overlong address";
+	memcpy(hbuf, host, hlen);
+	hbuf[hlen] = '\0';
+	if (dm_addr_parse(hbuf, &b->addr) < 0)
+		return "not a numeric IP address (host names are not resolved: a lookup "
+		       "could not keep the connect deadline)";
+	b->port = SPAMD_PORT_DEFAULT;
+	if (port && parse_port(port, &b->port) < 0)
+		return "port must be a number from 1 to 65535";
+	b->family = b->addr.family;
+	dm_addr_format(&b->addr, abuf, sizeof(abuf));
+	snprintf(b->name, sizeof(b->name), b->family == AF_INET6 ? "[%s]:%u" : "%s:%u", abuf,
+	         b->port);
+	return NULL;
+}
+
+static int is_sep(char c)
+{
+	return c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int spamd_backends_parse(const char *list, struct spamd_backend *out, size_t max, size_t *n,
+                         char *err, size_t errlen)
+{
+	const char *p = list ? list : "", *start;
+	char tok[256], shown[128];
+	const char *why;
+	size_t len, i;
+
+	*n = 0;
+	if (err && errlen)
+		err[0] = '\0';
+	for (;;) {
+		while (*p && is_sep(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p && !is_sep(*p))
+			p++;
+		len = (size_t)(p - start);
+		dm_clean(shown, sizeof(shown), start, len, 100);
+		if (*n >= max) {
+			set_err(err, errlen, "spamd server \"%s\": more than %zu servers listed", shown,
+			        max);
+			return -1;
+		}
+		if (len >= sizeof(tok)) {
+			set_err(err, errlen, "spamd server \"%s...\": entry too long", shown);
+			return -1;
+		}
+		memcpy(tok, start, len);
+		tok[len] = '\0';
+		why = parse_backend(tok, &out[*n]);
+		if (why) {
+			set_err(err, errlen, "spamd server \"%s\": %s", shown, why);
+			return -1;
+		}
+		for (i = 0; i < *n; i++)
+			if (strcmp(out[i].name, out[*n].name) == 0) {
+				set_err(err, errlen, "spamd server \"%s\": listed twice (as %s)", shown,
+				        out[i].name);
+				return -1;
+			}
+		(*n)++;
+	}
+	if (*n == 0) {
+		set_err(err, errlen, "no spamd server listed");
+		return -1;
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------------- pool */
+
+struct slot {
+	struct spamd_backend b;
+	unsigned in_flight;
+	unsigned long requests, failures;
+	unsigned streak;             /* failures in a row */
+	uint64_t until;              /* backoff ends at this time (0: none) */
+	uint64_t last_fail;
+};
+
+struct spamd_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;           /* a slot was released */
+	unsigned max_parallel, backoff_ms;
+	size_t n;
+	struct slot s[];
+};
+
+struct spamd_pool *spamd_pool_new(const struct spamd_backend *b, size_t n,
+                                  unsigned max_parallel, unsigned backoff_ms)
+{
+	struct spamd_pool *pool;
+	pthread_condattr_t ca;
+	size_t i;
+	int ok;
+
+	if (n == 0 || n > SPAMD_BACKENDS_MAX || max_parallel == 0)
+		return NULL;
+	pool = calloc(1, sizeof(*pool) + n * sizeof(pool->s[0]));
+	if (pool == NULL)
+		return NULL;
+	if (pthread_mutex_init(&pool->mu, NULL) != 0) {
+		free(pool);
+		return NULL;
+	}
+	/* timed waits use the monotonic clock, like every deadline here */
+	ok = pthread_condattr_init(&ca) == 0;
+	if (ok) {
+		ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+		     pthread_cond_init(&pool->cv, &ca) == 0;
+		pthread_condattr_destroy(&ca);
+	}
+	if (!ok) {
+		pthread_mutex_destroy(&pool->mu);
+		free(pool);
+		return NULL;
+	}
+	pool->max_parallel = max_parallel;
+	pool->backoff_ms = backoff_ms;
+	pool->n = n;
+	for (i = 0; i < n; i++)
+		pool->s[i].b = b[i];
+	return pool;
+}
+
+void spamd_pool_free(struct spamd_pool *pool)
+{
+	if (pool == NULL)
+		return;
+	pthread_cond_destroy(&pool->cv);
+	pthread_mutex_destroy(&pool->mu);
+	free(pool);
+}
+
+size_t spamd_pool_stats(struct spamd_pool *pool, struct spamd_backend_stats *out, size_t max)
+{
+	uint64_t now = now_ms();
+	size_t i;
+
+	pthread_mutex_lock(&pool->mu);
+	for (i = 0; i < pool->n && i < max; i++) {
+		const struct slot *s = &pool->s[i];
+
+		memcpy(out[i].name, s->b.name, sizeof(out[i].name));
+		out[i].requests = s->requests;
+		out[i].failures = s->failures;
+		out[i].in_flight = s->in_flight;
+		out[i].backoff_left_ms = s->until > now ? (unsigned)(s->until - now) : 0;
+	}
+	pthread_mutex_unlock(&pool->mu);
+	return pool->n;
+}
+
+#define ACQ_TIMEOUT (-1)
+#define ACQ_NONE    (-2)
+
+/* Take a slot on the backend to try next; tried[i] marks backends whose
+ * connect already failed in this spamd_begin. Returns its index, ACQ_NONE
+ * when every backend was tried, ACQ_TIMEOUT when the deadline passed while
+ * all candidates were full. */
+static int acquire(struct spamd_pool *pool, const unsigned char *tried, uint64_t deadline)
+{
+	int pick, best, full;
+	uint64_t now, wake;
+	struct timespec ts;
+	size_t i;
+
+	pthread_mutex_lock(&pool->mu);
+	for (;;) {
+		now = now_ms();
+		wake = deadline;
+		pick = best = -1;
+		full = 0;
+		for (i = 0; i < pool->n && pick < 0; i++) {
+			const struct slot *s = &pool->s[i];
+
+			if (tried[i])
+				continue;
+			if (s->until > now) {
+				if (s->until < wake)
+					wake = s->until;   /* it may become usable while we wait */
+				if (best < 0 || s->last_fail < pool->s[best].last_fail)
+					best = (int)i;
+			} else if (s->in_flight < pool->max_parallel) {
+				pick = (int)i;
+			} else {
+				full = 1;
+			}
+		}
+		/* every candidate in backoff: the least recently failed, anyway */
+		if (pick < 0 && !full) {
+			if (best < 0) {
+				pthread_mutex_unlock(&pool->mu);
+				return ACQ_NONE;
+			}
+			if (pool->s[best].in_flight < pool->max_parallel)
+				pick = best;
+		}
+		if (pick >= 0) {
+			pool->s[pick].in_flight++;
+			pool->s[pick].requests++;
+			pthread_mutex_unlock(&pool->mu);
+			return pick;
+		}
+		if (now >= deadline) {
+			pthread_mutex_unlock(&pool->mu);
+			return ACQ_TIMEOUT;
+		}
+		ts.tv_sec = (time_t)(wake / 1000);
+		ts.tv_nsec = (long)(wake % 1000) * 1000000L;
+		pthread_cond_timedwait(&pool->cv, &pool->mu, &ts);
+	}
+}
+
+enum health { H_ABORT, H_GOOD, H_BAD };
+
+static void release(struct spamd_pool *pool, size_t idx, enum health h)
+{
+	struct slot *s = &pool->s[idx];
+	uint64_t now = now_ms();
+	unsigned shift;
+
+	pthread_mutex_lock(&pool->mu);
+	s->in_flight--;
+	if (h == H_GOOD) {
+		s->streak = 0;
+		s->until = 0;
+	} else if (h == H_BAD) {
+		s->failures++;
+		s->streak++;
+		s->last_fail = now;
+		shift = s->streak - 1 < SPAMD_BACKOFF_SHIFT ? s->streak - 1 : SPAMD_BACKOFF_SHIFT;
+		s->until = pool->backoff_ms ? now + ((uint64_t)pool->backoff_ms << shift) : 0;
+	}
+	pthread_cond_broadcast(&pool->cv);
+	pthread_mutex_unlock(&pool->mu);
+}
+
+/* ----------------------------------------------------------------- socket */
+
+/* Wait for events on fd until deadline. 1: ready (or error/hangup: the next
+ * call says which), 0: deadline passed. */
+static int wait_fd(int fd, short events, uint64_t deadline)
+{
+	struct pollfd pfd;
+	uint64_t now;
+	int r;
+
+	for (;;) {
+		now = now_ms();
+		if (now >= deadline)
+			return 0;
+		pfd.fd = fd;
+		pfd.events = events;
+		pfd.revents = 0;
+		r = poll(&pfd, 1, deadline - now > 60000 ? 60000 : (int)(deadline - now));
+		if (r > 0)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return 1;   /* let send/recv report the error */
+	}
+}
+
+/* Returns a connected non-blocking socket, or -1 with the reason in err. */
+static int connect_to(const struct spamd_backend *b, unsigned timeout_ms, uint64_t deadline,
+                      char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char eb[128];
+	int fd, e = 0, one = 1;
+	socklen_t el = sizeof(e);
+	uint64_t now = now_ms(), until = deadline;
+
+	memset(&ss, 0, sizeof(ss));
+	if (b->family == AF_UNIX) {
+		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+
+		un->sun_family = AF_UNIX;
+		memcpy(un->sun_path, b->path, strlen(b->path) + 1);
+		sl = sizeof(*un);
+	} else if (b->family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)b->port);
+		memcpy(&in->sin_addr, b->addr.b, 4);
+		sl = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)b->port);
+		memcpy(&in6->sin6_addr, b->addr.b, 16);
+		sl = sizeof(*in6);
+	}
+	if (timeout_ms && now + timeout_ms < until)
+		until = now + timeout_ms;
+
+	fd = socket(b->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		set_err(err, errlen, "connect to %s: socket: %s", b->name, errtext(errno, eb, sizeof(eb)));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&ss, sl) < 0) {
+		if (errno != EINPROGRESS && errno != EINTR) {
+			e = errno;
+			set_err(err, errlen, "connect to %s: %s%s", b->name, errtext(e, eb, sizeof(eb)),
+			        e == EAGAIN ? " (accept queue full)" : "");
+			close(fd);
+			return -1;
+		}
+		if (!wait_fd(fd, POLLOUT, until)) {
+			set_err(err, errlen, "connect to %s: timeout after %u ms", b->name,
+			        (unsigned)(until - now));
+			close(fd);
+			return -1;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0)
+			e = errno;
+		if (e != 0) {
+			set_err(err, errlen, "connect to %s: %s", b->name, errtext(e, eb, sizeof(eb)));
+			close(fd);
+			return -1;
+		}
+	}
+	/* we send full buffers ourselves; Nagle would only add delay */
+	if (b->family != AF_UNIX)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+/* ---------------------------------------------------------------- session */
+
+struct spamd_session {
+	struct spamd_pool *pool;
+	size_t idx;                  /* backend in pool->s */
+	int fd;
+	enum spamd_cmd cmd;
+	uint64_t t0, deadline;
+	size_t max_size, sent;       /* message bytes taken (buffered or sent) */
+	int truncated;
+	enum spamd_outcome fail;     /* SPAMD_OK until a write fails */
+	char error[SPAMD_ERR_MAX];
+	size_t blen;
+	unsigned char buf[SPAMD_WBUF];
+};
+
+static const char *bname(const struct spamd_session *s)
+{
+	return s->pool->s[s->idx].b.name;
+}
+
+static unsigned budget_ms(const struct spamd_session *s)
+{
+	return (unsigned)(s->deadline - s->t0);
+}
+
+int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
+                unsigned connect_timeout_ms, uint64_t deadline_ms, size_t max_size,
+                struct spamd_session **out, char *err, size_t errlen)
+{
+	unsigned char tried[SPAMD_BACKENDS_MAX] = { 0 };
+	struct spamd_session *s;
+	char one[SPAMD_ERR_MAX];
+	int idx, fd;
+
+	*out = NULL;
+	if (err && errlen)
+		err[0] = '\0';
+	s = malloc(sizeof(*s));
+	if (s == NULL) {
+		set_err(err, errlen, "spamd session: out of memory");
+		return -1;
+	}
+	memset(s, 0, offsetof(struct spamd_session, buf));
+	s->pool = pool;
+	s->fd = -1;
+	s->cmd = cmd;
+	s->t0 = now_ms();
+	s->deadline = deadline_ms;
+	s->max_size = max_size;
+	s->blen = spamd_request_head((char *)s->buf, sizeof(s->buf), cmd, user);
+	if (s->blen == 0) {
+		set_err(err, errlen, "spamd session: unknown command %d", (int)cmd);
+		free(s);
+		return -1;
+	}
+	if (s->t0 >= deadline_ms) {
+		set_err(err, errlen, "spamd session: the deadline has already passed");
+		free(s);
+		return -1;
+	}
+	for (;;) {
+		idx = acquire(pool, tried, deadline_ms);
+		if (idx == ACQ_NONE)
+			break;
+		if (idx == ACQ_TIMEOUT) {
+			snprintf(one, sizeof(one),
+			         "timeout after %u ms waiting for a spamd slot (max_parallel %u in use)",
+			         budget_ms(s), pool->max_parallel);
+			add_err(err, errlen, one);
+			break;
+		}
+		fd = connect_to(&pool->s[idx].b, connect_timeout_ms, deadline_ms, one, sizeof(one));
+		if (fd >= 0) {
+			s->idx = (size_t)idx;
+			s->fd = fd;
+			*out = s;
+			return 0;
+		}
+		add_err(err, errlen, one);
+		tried[idx] = 1;
+		release(pool, (size_t)idx, H_BAD);
+	}
+	free(s);
+	return -1;
+}
+
+static void fail_with(struct spamd_session *s, enum spamd_outcome o, const char *what, int e)
+{
+	char eb[128];
+
+	s->fail = o;
+	if (o == SPAMD_ERR_TIMEOUT)
+		snprintf(s->error, sizeof(s->error), "timeout after %u ms %s %s", budget_ms(s), what,
+		         bname(s));
+	else
+		snprintf(s->error, sizeof(s->error), "%s %s: %s", what, bname(s),
+		         errtext(e, eb, sizeof(eb)));
+}
+
+static int send_all(struct spamd_session *s, const unsigned char *p, size_t len)
+{
+	ssize_t r;
+
+	while (len > 0) {
+		r = send(s->fd, p, len, MSG_NOSIGNAL);
+		if (r > 0) {
+			p += r;
+			len -= (size_t)r;
+		} else if (r < 0 && errno == EINTR) {
+			continue;
+		} else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!wait_fd(s->fd, POLLOUT, s->deadline)) {
+				fail_with(s, SPAMD_ERR_TIMEOUT, "sending the message to", 0);
+				return -1;
+			}
+		} else {
+			fail_with(s, SPAMD_ERR_IO, "sending the message to", r < 0 ? errno : EPIPE);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int flush(struct spamd_session *s)
+{
+	int r = send_all(s, s->buf, s->blen);
+
+	s->blen = 0;
+	return r;
+}
+
+int spamd_write(struct spamd_session *s, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t take = len, room, c;
+	int full = 0;
+
+	if (s->fail != SPAMD_OK)
+		return SPAMD_WRITE_ERROR;
+	if (s->truncated)
+		return SPAMD_WRITE_FULL;
+	if (s->max_size && len > s->max_size - s->sent) {
+		take = s->max_size - s->sent;
+		full = 1;
+	}
+	s->sent += take;
+	while (take > 0) {
+		if (s->blen == 0 && take >= sizeof(s->buf)) {
+			/* a big chunk goes straight from the caller's buffer */
+			if (send_all(s, p, take) < 0)
+				return SPAMD_WRITE_ERROR;
+			break;
+		}
+		room = sizeof(s->buf) - s->blen;
+		if (room == 0) {
+			if (flush(s) < 0)
+				return SPAMD_WRITE_ERROR;
+			continue;
+		}
+		c = take < room ? take : room;
+		memcpy(s->buf + s->blen, p, c);
+		s->blen += c;
+		p += c;
+		take -= c;
+	}
+	if (full) {
+		s->truncated = 1;
+		return SPAMD_WRITE_FULL;
+	}
+	return SPAMD_WRITE_OK;
+}
+
+const char *spamd_session_backend(const struct spamd_session *s)
+{
+	return bname(s);
+}
+
+/* Read until EOF, at most SPAMD_REPLY_MAX + 1 bytes (one more says "too
+ * long"). Returns 0 at EOF, or the errno / ETIMEDOUT / EMSGSIZE that
+ * stopped it; *len is what arrived either way. */
+static int read_reply(struct spamd_session *s, char *buf, size_t *len)
+{
+	ssize_t r;
+
+	*len = 0;
+	for (;;) {
+		if (*len > SPAMD_REPLY_MAX)
+			return EMSGSIZE;
+		r = recv(s->fd, buf + *len, SPAMD_REPLY_MAX + 1 - *len, 0);
+		if (r > 0) {
+			*len += (size_t)r;
+		} else if (r == 0) {
+			return 0;
+		} else if (errno == EINTR) {
+			continue;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (!wait_fd(s->fd, POLLIN, s->deadline))
+				return ETIMEDOUT;
+		} else {
+			return errno;
+		}
+	}
+}
+
+/* Decide the outcome from what was read (rlen bytes) and how reading ended. */
+static void judge(struct spamd_session *s, struct spamd_answer *a, const char *rbuf,
+                  size_t rlen, int rerr)
+{
+	enum spamd_status st = spamd_reply_parse(rbuf, rlen, s->cmd, &a->reply);
+	char eb[128];
+
+	/* an error line counts however the socket ended (spamd sends it and
+	 * closes, maybe before reading all we sent); a verdict needs a clean EOF */
+	if (st == SPAMD_ERROR_CODE || (st == SPAMD_VERDICT && rerr == 0)) {
+		a->outcome = st == SPAMD_VERDICT ? SPAMD_OK : SPAMD_ERR_CODE;
+		snprintf(a->error, sizeof(a->error), "%s", a->reply.error);
+		return;
+	}
+	if (s->fail != SPAMD_OK) {            /* the write error says more */
+		a->outcome = s->fail;
+		snprintf(a->error, sizeof(a->error), "%s", s->error);
+	} else if (rerr == ETIMEDOUT) {
+		a->outcome = SPAMD_ERR_TIMEOUT;
+		snprintf(a->error, sizeof(a->error), "timeout after %u ms reading the reply from %s",
+		         budget_ms(s), bname(s));
+	} else if (rerr == EMSGSIZE) {
+		a->outcome = SPAMD_ERR_MALFORMED;
+		snprintf(a->error, sizeof(a->error),
+		         "malformed spamd reply: longer than %d bytes from %s", SPAMD_REPLY_MAX,
+		         bname(s));
+	} else if (rerr != 0) {
+		a->outcome = SPAMD_ERR_IO;
+		snprintf(a->error, sizeof(a->error), "reading the reply from %s: %s", bname(s),
+		         errtext(rerr, eb, sizeof(eb)));
+	} else if (rlen == 0) {
+		a->outcome = SPAMD_ERR_IO;
+		snprintf(a->error, sizeof(a->error), "no reply from %s (connection closed)",
+		         bname(s));
+	} else {
+		a->outcome = SPAMD_ERR_MALFORMED;
+		snprintf(a->error, sizeof(a->error), "%s", a->reply.error);
+	}
+}
+
+static void finish(struct spamd_session *s, enum health h)
+{
+	close(s->fd);
+	release(s->pool, s->idx, h);
+	free(s);
+}
+
+enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a)
+{
+	char *rbuf = NULL;
+	size_t rlen = 0;
+	int rerr = 0;
+	enum spamd_outcome o;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->backend, sizeof(a->backend), "%s", bname(s));
+	if (s->fail == SPAMD_OK && s->blen > 0)
+		flush(s);
+	/* after a reset spamd may still have left its error line for us */
+	if (s->fail != SPAMD_ERR_TIMEOUT) {
+		shutdown(s->fd, SHUT_WR);
+		rbuf = malloc(SPAMD_REPLY_MAX + 1);
+		if (rbuf)
+			rerr = read_reply(s, rbuf, &rlen);
+		else
+			rerr = ENOMEM;
+	}
+	judge(s, a, rbuf, rlen, rerr);
+	free(rbuf);
+	a->sent = s->sent;
+	a->truncated = s->truncated;
+	a->elapsed_ms = (unsigned)(now_ms() - s->t0);
+	o = a->outcome;
+	finish(s, o == SPAMD_OK ? H_GOOD : H_BAD);
+	return o;
+}
+
+void spamd_abort(struct spamd_session *s)
+{
+	if (s)
+		finish(s, H_ABORT);
+}
+
+const char *spamd_outcome_name(enum spamd_outcome o)
+{
+	switch (o) {
+	case SPAMD_OK:            return "ok";
+	case SPAMD_ERR_IO:        return "io";
+	case SPAMD_ERR_TIMEOUT:   return "timeout";
+	case SPAMD_ERR_CODE:      return "code";
+	case SPAMD_ERR_MALFORMED: return "malformed";
+	}
+	return "?";
+}

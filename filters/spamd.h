@@ -1,0 +1,154 @@
+/*
+ * spamd.h - the spamd client: backends, a shared pool that bounds requests
+ * in flight and backs off from failing backends, and one streaming session
+ * per message.
+ *
+ * No libmilter, no logging, usable from any thread. Every I/O is
+ * non-blocking and bounded by the session's deadline; every socket is
+ * closed on every path (spamd_end and spamd_abort always close). Results
+ * and error texts are returned for the milter to log and act on.
+ *
+ * Failover: a backend that cannot be connected to is skipped and the next
+ * one in order is tried, within the same spamd_begin. A backend that fails
+ * AFTER the message was streamed (error code, malformed reply, timeout,
+ * reset) is NOT retried on another backend: that would need the whole
+ * message buffered, and doorman never buffers messages. spamd_end reports
+ * the failure (the milter applies the policy's on_error), and the pool puts
+ * the backend in backoff so that the next messages go elsewhere.
+ */
+#ifndef DOORMAN_SPAMD_H
+#define DOORMAN_SPAMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netaddr.h"
+#include "spamd_reply.h"
+
+#define SPAMD_PORT_DEFAULT   783
+#define SPAMD_BACKENDS_MAX   16        /* entries in [spamd] servers */
+#define SPAMD_NAME_MAX       128       /* "unix:/path", "[v6]:port"; NUL included */
+#define SPAMD_REPLY_MAX      65536     /* a longer reply is malformed */
+#define SPAMD_WBUF           16384     /* the only message bytes a session holds */
+#define SPAMD_BACKOFF_SHIFT  4         /* backoff doubles up to backoff_ms << 4 */
+#define SPAMD_ERR_MAX        256       /* error texts are cut to fit */
+
+/* One [spamd] servers entry. Addresses are numeric: a connect path that had
+ * to resolve a host name could not keep its deadline. */
+struct spamd_backend {
+	int family;                    /* AF_UNIX, AF_INET or AF_INET6 */
+	char path[108];                /* AF_UNIX: absolute socket path */
+	struct dm_addr addr;           /* AF_INET/AF_INET6 */
+	unsigned port;                 /* AF_INET/AF_INET6: 1..65535 */
+	char name[SPAMD_NAME_MAX];     /* canonical, for logs: "unix:/run/spamd.sock",
+	                                  "127.0.0.1:783", "[::1]:783" */
+};
+
+/* Parse "unix:/run/spamd.sock, /path, 127.0.0.1:783, [::1]:10783, 10.0.0.1"
+ * (commas and/or blanks between entries; an IPv4 address without a port
+ * means 783; an IPv6 address needs brackets; no host names). Fills out[0..n)
+ * in order. Returns 0, or -1 with a message in err (no file:line: the config
+ * loader prefixes it). Pure: no DNS, no allocation. */
+int spamd_backends_parse(const char *list, struct spamd_backend *out, size_t max, size_t *n,
+                         char *err, size_t errlen);
+
+/* ---------------------------------------------------------------- the pool */
+
+/* Shared by all threads of the process; created once from the config. At
+ * most max_parallel sessions per backend are in flight; a caller that finds
+ * every usable backend full waits (bounded by its deadline) for a slot
+ * instead of piling onto spamd's accept queue. A backend whose connect
+ * fails or whose answer is not a verdict (error code, malformed, no reply,
+ * timeout) is skipped for backoff_ms, doubling with each further failure
+ * up to backoff_ms << SPAMD_BACKOFF_SHIFT; a verdict resets it. When every
+ * backend is in backoff, the least recently failed one is tried anyway.
+ * backoff_ms 0 disables backoff. */
+struct spamd_pool;
+
+/* Copies b[0..n). Returns NULL when n is 0, max_parallel is 0, or out of
+ * memory. */
+struct spamd_pool *spamd_pool_new(const struct spamd_backend *b, size_t n,
+                                  unsigned max_parallel, unsigned backoff_ms);
+
+/* No session of this pool may still be open. NULL is fine. */
+void spamd_pool_free(struct spamd_pool *pool);
+
+struct spamd_backend_stats {
+	char name[SPAMD_NAME_MAX];
+	unsigned long requests;        /* sessions that connected */
+	unsigned long failures;        /* connect failures + answers that were no verdict */
+	unsigned in_flight;            /* sessions open right now */
+	unsigned backoff_left_ms;      /* 0: not in backoff */
+};
+
+/* Copy the counters of up to max backends into out; returns the number of
+ * backends in the pool. Consistent snapshot (taken under the pool lock). */
+size_t spamd_pool_stats(struct spamd_pool *pool, struct spamd_backend_stats *out, size_t max);
+
+/* ------------------------------------------------------------- a session */
+
+struct spamd_session;
+
+/* Open a session for one message: take a slot on the first usable backend
+ * in order (waiting for one if all are full), connect with a timeout of
+ * connect_timeout_ms (failing over to the next backend on connect failure)
+ * and queue the request head (cmd, "User: user" unless user is NULL or "",
+ * no Content-length). deadline_ms is absolute, on the CLOCK_MONOTONIC
+ * millisecond clock of dm_now_ms(), and bounds everything: the wait for a
+ * slot, connects, every write and reading the reply. max_size caps the
+ * message bytes sent (0: no cap). Returns 0 with *out set, or -1 with *out
+ * NULL and the reason in err ("connect to unix:/x: No such file or
+ * directory; connect to 127.0.0.1:783: Connection refused"). */
+int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
+                unsigned connect_timeout_ms, uint64_t deadline_ms, size_t max_size,
+                struct spamd_session **out, char *err, size_t errlen);
+
+#define SPAMD_WRITE_OK     0
+#define SPAMD_WRITE_FULL   1      /* max_size reached: the bytes up to it were taken,
+                                     the rest ignored; send nothing more (SMFIS_SKIP).
+                                     spamd scores the truncated message. */
+#define SPAMD_WRITE_ERROR  (-1)   /* the session failed (timeout, reset): spamd_end
+                                     says why; further writes return this at once */
+
+/* Stream message bytes as they come: headers formatted "Name: value\r\n",
+ * then "\r\n", then body chunks. Bytes are copied into a fixed buffer of
+ * SPAMD_WBUF bytes and sent when it fills (waiting with poll while spamd
+ * reads, never past the deadline); nothing else is kept. */
+int spamd_write(struct spamd_session *s, const void *buf, size_t len);
+
+/* The name of the backend this session talks to ("unix:/run/spamd.sock"). */
+const char *spamd_session_backend(const struct spamd_session *s);
+
+enum spamd_outcome {
+	SPAMD_OK = 0,          /* a verdict: reply.is_spam, score, threshold, symbols... */
+	SPAMD_ERR_IO,          /* send/receive failed, or closed without a reply */
+	SPAMD_ERR_TIMEOUT,     /* the deadline passed before the reply was complete */
+	SPAMD_ERR_CODE,        /* spamd answered an error code (reply.code 64..78) */
+	SPAMD_ERR_MALFORMED    /* the reply was not exactly the protocol's shape */
+};
+
+struct spamd_answer {
+	enum spamd_outcome outcome;
+	struct spamd_result reply;      /* as parsed; meaningful for OK, ERR_CODE, ERR_MALFORMED */
+	char error[SPAMD_ERR_MAX];      /* "" on SPAMD_OK; else e.g. "timeout after 60000 ms
+	                                   reading the reply from 127.0.0.1:783",
+	                                   "spamd error 76 EX_PROTOCOL" */
+	char backend[SPAMD_NAME_MAX];   /* who answered (or failed) */
+	size_t sent;                    /* message bytes sent (head excluded), <= max_size */
+	int truncated;                  /* 1: max_size cut the message */
+	unsigned elapsed_ms;            /* spamd_begin to spamd_end, wait for a slot included */
+};
+
+/* Finish the message: send what is buffered, half-close, read the reply
+ * (at most SPAMD_REPLY_MAX bytes) until EOF or the deadline, parse it,
+ * record success or failure in the pool, close the socket, release the slot
+ * and free the session. Fills *a and returns a->outcome. */
+enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a);
+
+/* The message was aborted: close, release the slot, free. The backend's
+ * health is not touched. NULL is fine. */
+void spamd_abort(struct spamd_session *s);
+
+const char *spamd_outcome_name(enum spamd_outcome o);   /* "ok", "io", "timeout", ... */
+
+#endif
