@@ -295,11 +295,13 @@ static void apply_zones(struct parse_ctx *c, const char *v, int cont, int line)
 			dm_errors_add(c->errs, c->file, line, "zones: '%.100s': %s", items[i], err);
 			continue;
 		}
+		/* the same zone may come back with another filter (dnswl.org style);
+		 * the same spec twice would count it twice */
 		for (j = 0; j < c->cfg->nzones; j++)
-			if (strcmp(grown[j].name, z->name) == 0)
+			if (strcmp(grown[j].spec, z->spec) == 0)
 				break;
 		if (j < c->cfg->nzones) {
-			dm_errors_add(c->errs, c->file, line, "zones: %s is listed twice", z->name);
+			dm_errors_add(c->errs, c->file, line, "zones: %s is listed twice", z->spec);
 			continue;
 		}
 		if (c->cfg->nzones == MAX_ZONES) {

@@ -63,7 +63,7 @@ void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended
 {
 	const struct dm_config *cfg = cs->cfg;
 	char qname[DNSBL_QNAME_MAX];
-	size_t i;
+	size_t i, j;
 
 	if (!cs->client_known || (cfg->nzones == 0 && !cfg->want_rdns) || !ensure_resolver(cs))
 		return;
@@ -78,10 +78,19 @@ void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended
 			z->suspended = 1;
 			continue;
 		}
+		for (j = 0; j + 1 < cs->nzones; j++)
+			if (strcmp(cs->zones[j].zone->name, z->zone->name) == 0 && !cs->zones[j].suspended)
+				break;
+		if (j + 1 < cs->nzones) {
+			/* the same zone with another filter: one question, two readings */
+			z->q_a = cs->zones[j].q_a;
+			z->q_txt = cs->zones[j].q_txt;
+			continue;
+		}
 		if (dnsbl_query_name(&cs->client, z->zone->name, qname, sizeof(qname)) < 0)
 			continue;
 		z->q_a = dm_resolver_submit(cs->res, qname, DM_DNS_A);
-		if (cfg->want_txt && z->zone->weight > 0)
+		if (cfg->want_txt)
 			z->q_txt = dm_resolver_submit(cs->res, qname, DM_DNS_TXT);
 	}
 	if (cfg->want_rdns && dnsbl_reverse_name(&cs->client, qname, sizeof(qname)) == 0)
@@ -189,6 +198,18 @@ static void append(char *buf, size_t size, const char *item)
 		snprintf(buf + len, size - len, "%s%s", len ? "," : "", item);
 }
 
+/* Is name an item of the ", "-separated list? */
+static int in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+			return 1;
+	return 0;
+}
+
 static void settle_dnsbl(struct dm_connstage *cs)
 {
 	enum dnsbl_verdict v[DM_MAX_ZONES];
@@ -219,7 +240,7 @@ static void settle_dnsbl(struct dm_connstage *cs)
 		if (z->verdict == DNSBL_LISTED) {
 			snprintf(what, sizeof(what), "%s(%d)", z->zone->name, z->zone->weight);
 			append(cs->dnsbl_log, sizeof(cs->dnsbl_log), what);
-			if (z->zone->weight > 0) {
+			if (z->zone->weight > 0 && !in_list(cs->listed, z->zone->name)) {
 				size_t len = strlen(cs->listed);
 				snprintf(cs->listed + len, sizeof(cs->listed) - len, "%s%s", len ? ", " : "", z->zone->name);
 				if (cs->txt[0] == '\0' && z->q_txt >= 0) {

@@ -397,6 +397,19 @@ int dm_policy_finish(struct dm_policy *pol, struct dm_errors *errs)
 	int i, bad = 0;
 	char kb[48], ab[48];
 
+	/* An allow_threshold of 0 or more would allowlist every client no list
+	 * names (every client, without zones), silently switching checks off. */
+	if (pol->dnsbl_threshold < 1) {
+		dm_errors_add(errs, pol->file, 0, "policy %s: [dnsbl] threshold must be 1 or more, not %d",
+		              pol->name, pol->dnsbl_threshold);
+		bad++;
+	}
+	if (pol->allow_threshold >= 0) {
+		dm_errors_add(errs, pol->file, 0, "policy %s: [dnsbl] allow_threshold must be negative (allowlists "
+		              "have negative weights), not %d", pol->name, pol->allow_threshold);
+		bad++;
+	}
+
 	for (i = 0; i < DM_REPLY_COUNT; i++) {
 		enum dm_action a = dm_policy_reply_action(pol, i);
 		char want;

@@ -36,36 +36,26 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+/* Write (append: add "; " and append) a message into err, cut to fit. */
+static void put_err(char *err, size_t errlen, int append, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void put_err(char *err, size_t errlen, int append, const char *fmt, ...)
 {
+	size_t used = append && err ? strnlen(err, errlen) : 0;
 	va_list ap;
 
-	if (err == NULL || errlen == 0)
+	if (err == NULL || used + 3 >= errlen)
 		return;
+	if (used) {
+		memcpy(err + used, "; ", 3);
+		used += 2;
+	}
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vsnprintf(err + used, errlen - used, fmt, ap);
 	va_end(ap);
 }
 
-/* Append "; text" (or just text to an empty buffer), cut to fit. */
-static void add_err(char *err, size_t errlen, const char *text)
-{
-	size_t used;
-
-	if (err == NULL || errlen == 0)
-		return;
-	used = strnlen(err, errlen);
-	if (used + 1 >= errlen)
-		return;
-	snprintf(err + used, errlen - used, "%s%s", used ? "; " : "", text);
-}
-
-static const char *errtext(int e, char *buf, size_t len)
-{
-	return strerror_r(e, buf, len);   /* GNU: may return a static string */
-}
+#define ERRTEXT(e, buf) strerror_r((e), (buf), sizeof(buf))   /* GNU strerror_r */
 
 /* ---------------------------------------------------------------- backends */
 
@@ -153,61 +143,52 @@ static const char *parse_backend(const char *tok, struct spamd_backend *b)
 	return NULL;
 }
 
-static int is_sep(char c)
-{
-	return c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+#define IS_SEP(c) ((c) != '\0' && strchr(", \t\r\n", (c)) != NULL)
 
 int spamd_backends_parse(const char *list, struct spamd_backend *out, size_t max, size_t *n,
                          char *err, size_t errlen)
 {
-	const char *p = list ? list : "", *start;
-	char tok[256], shown[128];
-	const char *why;
+	const char *p = list ? list : "", *start, *why = NULL;
+	char tok[256], shown[128], twice[SPAMD_NAME_MAX + 32];
 	size_t len, i;
 
 	*n = 0;
 	if (err && errlen)
 		err[0] = '\0';
 	for (;;) {
-		while (*p && is_sep(*p))
+		while (*p && IS_SEP(*p))
 			p++;
 		if (*p == '\0')
 			break;
-		start = p;
-		while (*p && !is_sep(*p))
-			p++;
+		for (start = p; *p && !IS_SEP(*p); p++)
+			;
 		len = (size_t)(p - start);
 		dm_clean(shown, sizeof(shown), start, len, 100);
 		if (*n >= max) {
-			set_err(err, errlen, "spamd server \"%s\": more than %zu servers listed", shown,
-			        max);
-			return -1;
-		}
-		if (len >= sizeof(tok)) {
-			set_err(err, errlen, "spamd server \"%s...\": entry too long", shown);
-			return -1;
-		}
+			snprintf(twice, sizeof(twice), "more than %zu servers listed", max);
+			why = twice;
+		} else if (len >= sizeof(tok))
+			why = "entry too long";
+		if (why)
+			break;
 		memcpy(tok, start, len);
 		tok[len] = '\0';
-		why = parse_backend(tok, &out[*n]);
-		if (why) {
-			set_err(err, errlen, "spamd server \"%s\": %s", shown, why);
-			return -1;
-		}
-		for (i = 0; i < *n; i++)
+		if ((why = parse_backend(tok, &out[*n])) != NULL)
+			break;
+		for (i = 0; i < *n && !why; i++)
 			if (strcmp(out[i].name, out[*n].name) == 0) {
-				set_err(err, errlen, "spamd server \"%s\": listed twice (as %s)", shown,
-				        out[i].name);
-				return -1;
+				snprintf(twice, sizeof(twice), "listed twice (as %s)", out[i].name);
+				why = twice;
 			}
+		if (why)
+			break;
 		(*n)++;
 	}
-	if (*n == 0) {
-		set_err(err, errlen, "no spamd server listed");
-		return -1;
-	}
-	return 0;
+	if (why)
+		put_err(err, errlen, 0, "spamd server \"%s\": %s", shown, why);
+	else if (*n == 0)
+		put_err(err, errlen, 0, "no spamd server listed");
+	return why || *n == 0 ? -1 : 0;
 }
 
 /* -------------------------------------------------------------------- pool */
@@ -218,13 +199,14 @@ struct slot {
 	unsigned long requests, failures;
 	unsigned streak;             /* failures in a row */
 	uint64_t until;              /* backoff ends at this time (0: none) */
-	uint64_t last_fail;
+	uint64_t last_fail;          /* pool->failures when it last failed */
 };
 
 struct spamd_pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;           /* a slot was released */
 	unsigned max_parallel, backoff_ms;
+	uint64_t failures;           /* orders failures even within one millisecond */
 	size_t n;
 	struct slot s[];
 };
@@ -235,29 +217,20 @@ struct spamd_pool *spamd_pool_new(const struct spamd_backend *b, size_t n,
 	struct spamd_pool *pool;
 	pthread_condattr_t ca;
 	size_t i;
-	int ok;
 
-	if (n == 0 || n > SPAMD_BACKENDS_MAX || max_parallel == 0)
+	if (n == 0 || n > SPAMD_BACKENDS_MAX || max_parallel == 0 ||
+	    (pool = calloc(1, sizeof(*pool) + n * sizeof(pool->s[0]))) == NULL)
 		return NULL;
-	pool = calloc(1, sizeof(*pool) + n * sizeof(pool->s[0]));
-	if (pool == NULL)
-		return NULL;
-	if (pthread_mutex_init(&pool->mu, NULL) != 0) {
-		free(pool);
-		return NULL;
-	}
 	/* timed waits use the monotonic clock, like every deadline here */
-	ok = pthread_condattr_init(&ca) == 0;
-	if (ok) {
-		ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
-		     pthread_cond_init(&pool->cv, &ca) == 0;
+	pthread_condattr_init(&ca);
+	if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&pool->cv, &ca) != 0) {
 		pthread_condattr_destroy(&ca);
-	}
-	if (!ok) {
-		pthread_mutex_destroy(&pool->mu);
 		free(pool);
 		return NULL;
 	}
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&pool->mu, NULL);   /* cannot fail for default attributes */
 	pool->max_parallel = max_parallel;
 	pool->backoff_ms = backoff_ms;
 	pool->n = n;
@@ -371,7 +344,7 @@ static void release(struct spamd_pool *pool, size_t idx, enum health h)
 	} else if (h == H_BAD) {
 		s->failures++;
 		s->streak++;
-		s->last_fail = now;
+		s->last_fail = ++pool->failures;
 		shift = s->streak - 1 < SPAMD_BACKOFF_SHIFT ? s->streak - 1 : SPAMD_BACKOFF_SHIFT;
 		s->until = pool->backoff_ms ? now + ((uint64_t)pool->backoff_ms << shift) : 0;
 	}
@@ -408,61 +381,52 @@ static int wait_fd(int fd, short events, uint64_t deadline)
 static int connect_to(const struct spamd_backend *b, unsigned timeout_ms, uint64_t deadline,
                       char *err, size_t errlen)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_un un;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} sa;
+	socklen_t sl = sizeof(sa.in6), el = sizeof(int);
 	char eb[128];
 	int fd, e = 0, one = 1;
-	socklen_t el = sizeof(e);
 	uint64_t now = now_ms(), until = deadline;
 
-	memset(&ss, 0, sizeof(ss));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa.sa_family = (sa_family_t)b->family;
 	if (b->family == AF_UNIX) {
-		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
-
-		un->sun_family = AF_UNIX;
-		memcpy(un->sun_path, b->path, strlen(b->path) + 1);
-		sl = sizeof(*un);
+		memcpy(sa.un.sun_path, b->path, strlen(b->path) + 1);
+		sl = sizeof(sa.un);
 	} else if (b->family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)b->port);
-		memcpy(&in->sin_addr, b->addr.b, 4);
-		sl = sizeof(*in);
+		sa.in.sin_port = htons((uint16_t)b->port);
+		memcpy(&sa.in.sin_addr, b->addr.b, 4);
+		sl = sizeof(sa.in);
 	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)b->port);
-		memcpy(&in6->sin6_addr, b->addr.b, 16);
-		sl = sizeof(*in6);
+		sa.in6.sin6_port = htons((uint16_t)b->port);
+		memcpy(&sa.in6.sin6_addr, b->addr.b, 16);
 	}
 	if (timeout_ms && now + timeout_ms < until)
 		until = now + timeout_ms;
 
 	fd = socket(b->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		set_err(err, errlen, "connect to %s: socket: %s", b->name, errtext(errno, eb, sizeof(eb)));
+		put_err(err, errlen, 0, "connect to %s: socket: %s", b->name, ERRTEXT(errno, eb));
 		return -1;
 	}
-	if (connect(fd, (struct sockaddr *)&ss, sl) < 0) {
-		if (errno != EINPROGRESS && errno != EINTR) {
-			e = errno;
-			set_err(err, errlen, "connect to %s: %s%s", b->name, errtext(e, eb, sizeof(eb)),
-			        e == EAGAIN ? " (accept queue full)" : "");
-			close(fd);
-			return -1;
-		}
-		if (!wait_fd(fd, POLLOUT, until)) {
-			set_err(err, errlen, "connect to %s: timeout after %u ms", b->name,
+	if (connect(fd, &sa.sa, sl) < 0) {
+		e = errno == EINPROGRESS || errno == EINTR ? 0 : errno;
+		if (e == 0 && !wait_fd(fd, POLLOUT, until)) {
+			put_err(err, errlen, 0, "connect to %s: timeout after %u ms", b->name,
 			        (unsigned)(until - now));
 			close(fd);
 			return -1;
 		}
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0)
+		if (e == 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0)
 			e = errno;
 		if (e != 0) {
-			set_err(err, errlen, "connect to %s: %s", b->name, errtext(e, eb, sizeof(eb)));
+			/* a unix socket whose accept queue is full says EAGAIN at once */
+			put_err(err, errlen, 0, "connect to %s: %s%s", b->name, ERRTEXT(e, eb),
+			        e == EAGAIN ? " (accept queue full)" : "");
 			close(fd);
 			return -1;
 		}
@@ -499,67 +463,6 @@ static unsigned budget_ms(const struct spamd_session *s)
 	return (unsigned)(s->deadline - s->t0);
 }
 
-int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
-                unsigned connect_timeout_ms, uint64_t deadline_ms, size_t max_size,
-                struct spamd_session **out, char *err, size_t errlen)
-{
-	unsigned char tried[SPAMD_BACKENDS_MAX] = { 0 };
-	struct spamd_session *s;
-	char one[SPAMD_ERR_MAX];
-	int idx, fd;
-
-	*out = NULL;
-	if (err && errlen)
-		err[0] = '\0';
-	s = malloc(sizeof(*s));
-	if (s == NULL) {
-		set_err(err, errlen, "spamd session: out of memory");
-		return -1;
-	}
-	memset(s, 0, offsetof(struct spamd_session, buf));
-	s->pool = pool;
-	s->fd = -1;
-	s->cmd = cmd;
-	s->t0 = now_ms();
-	s->deadline = deadline_ms;
-	s->max_size = max_size;
-	s->blen = spamd_request_head((char *)s->buf, sizeof(s->buf), cmd, user);
-	if (s->blen == 0) {
-		set_err(err, errlen, "spamd session: unknown command %d", (int)cmd);
-		free(s);
-		return -1;
-	}
-	if (s->t0 >= deadline_ms) {
-		set_err(err, errlen, "spamd session: the deadline has already passed");
-		free(s);
-		return -1;
-	}
-	for (;;) {
-		idx = acquire(pool, tried, deadline_ms);
-		if (idx == ACQ_NONE)
-			break;
-		if (idx == ACQ_TIMEOUT) {
-			snprintf(one, sizeof(one),
-			         "timeout after %u ms waiting for a spamd slot (max_parallel %u in use)",
-			         budget_ms(s), pool->max_parallel);
-			add_err(err, errlen, one);
-			break;
-		}
-		fd = connect_to(&pool->s[idx].b, connect_timeout_ms, deadline_ms, one, sizeof(one));
-		if (fd >= 0) {
-			s->idx = (size_t)idx;
-			s->fd = fd;
-			*out = s;
-			return 0;
-		}
-		add_err(err, errlen, one);
-		tried[idx] = 1;
-		release(pool, (size_t)idx, H_BAD);
-	}
-	free(s);
-	return -1;
-}
-
 static void fail_with(struct spamd_session *s, enum spamd_outcome o, const char *what, int e)
 {
 	char eb[128];
@@ -570,7 +473,7 @@ static void fail_with(struct spamd_session *s, enum spamd_outcome o, const char 
 		         bname(s));
 	else
 		snprintf(s->error, sizeof(s->error), "%s %s: %s", what, bname(s),
-		         errtext(e, eb, sizeof(eb)));
+		         ERRTEXT(e, eb));
 }
 
 static int send_all(struct spamd_session *s, const unsigned char *p, size_t len)
@@ -597,12 +500,67 @@ static int send_all(struct spamd_session *s, const unsigned char *p, size_t len)
 	return 0;
 }
 
-static int flush(struct spamd_session *s)
+int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
+                unsigned connect_timeout_ms, unsigned timeout_ms, size_t max_size,
+                struct spamd_session **out, char *err, size_t errlen)
 {
-	int r = send_all(s, s->buf, s->blen);
+	unsigned char tried[SPAMD_BACKENDS_MAX] = { 0 };
+	struct spamd_session *s;
+	char one[SPAMD_ERR_MAX];
+	int idx;
 
-	s->blen = 0;
-	return r;
+	*out = NULL;
+	if (err && errlen)
+		err[0] = '\0';
+	if ((s = malloc(sizeof(*s))) == NULL) {
+		put_err(err, errlen, 0, "spamd session: out of memory");
+		return -1;
+	}
+	memset(s, 0, offsetof(struct spamd_session, buf));
+	s->pool = pool;
+	s->fd = -1;
+	s->cmd = cmd;
+	s->t0 = now_ms();
+	s->deadline = s->t0 + timeout_ms;
+	s->max_size = max_size;
+	s->blen = spamd_request_head((char *)s->buf, sizeof(s->buf), cmd, user);
+	if (s->blen == 0 || timeout_ms == 0) {
+		put_err(err, errlen, 0, "spamd session: %s",
+		        s->blen ? "timeout_ms is 0" : "unknown command");
+		free(s);
+		return -1;
+	}
+	for (;;) {
+		idx = acquire(pool, tried, s->deadline);
+		if (idx == ACQ_NONE)
+			break;
+		if (idx == ACQ_TIMEOUT) {
+			put_err(err, errlen, 1,
+			        "timeout after %u ms waiting for a spamd slot (max_parallel %u in use)",
+			        budget_ms(s), pool->max_parallel);
+			break;
+		}
+		s->idx = (size_t)idx;
+		s->fd = connect_to(&pool->s[idx].b, connect_timeout_ms, s->deadline, one, sizeof(one));
+		/* the head goes out now: spamd times out a client that is slow to send
+		 * it (--timeout-tcp), and no message byte has left yet, so a backend
+		 * that drops us here can still be failed over */
+		if (s->fd >= 0 && send_all(s, s->buf, s->blen) == 0) {
+			s->blen = 0;
+			*out = s;
+			return 0;
+		}
+		if (s->fd >= 0) {
+			snprintf(one, sizeof(one), "%s", s->error);
+			close(s->fd);
+			s->fail = SPAMD_OK;
+		}
+		put_err(err, errlen, 1, "%s", one);
+		tried[idx] = 1;
+		release(pool, (size_t)idx, H_BAD);
+	}
+	free(s);
+	return -1;
 }
 
 int spamd_write(struct spamd_session *s, const void *buf, size_t len)
@@ -629,8 +587,9 @@ int spamd_write(struct spamd_session *s, const void *buf, size_t len)
 		}
 		room = sizeof(s->buf) - s->blen;
 		if (room == 0) {
-			if (flush(s) < 0)
+			if (send_all(s, s->buf, s->blen) < 0)
 				return SPAMD_WRITE_ERROR;
+			s->blen = 0;
 			continue;
 		}
 		c = take < room ? take : room;
@@ -690,9 +649,7 @@ static void judge(struct spamd_session *s, struct spamd_answer *a, const char *r
 	if (st == SPAMD_ERROR_CODE || (st == SPAMD_VERDICT && rerr == 0)) {
 		a->outcome = st == SPAMD_VERDICT ? SPAMD_OK : SPAMD_ERR_CODE;
 		snprintf(a->error, sizeof(a->error), "%s", a->reply.error);
-		return;
-	}
-	if (s->fail != SPAMD_OK) {            /* the write error says more */
+	} else if (s->fail != SPAMD_OK) {     /* the write error says more */
 		a->outcome = s->fail;
 		snprintf(a->error, sizeof(a->error), "%s", s->error);
 	} else if (rerr == ETIMEDOUT) {
@@ -707,7 +664,7 @@ static void judge(struct spamd_session *s, struct spamd_answer *a, const char *r
 	} else if (rerr != 0) {
 		a->outcome = SPAMD_ERR_IO;
 		snprintf(a->error, sizeof(a->error), "reading the reply from %s: %s", bname(s),
-		         errtext(rerr, eb, sizeof(eb)));
+		         ERRTEXT(rerr, eb));
 	} else if (rlen == 0) {
 		a->outcome = SPAMD_ERR_IO;
 		snprintf(a->error, sizeof(a->error), "no reply from %s (connection closed)",
@@ -735,7 +692,7 @@ enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a)
 	memset(a, 0, sizeof(*a));
 	snprintf(a->backend, sizeof(a->backend), "%s", bname(s));
 	if (s->fail == SPAMD_OK && s->blen > 0)
-		flush(s);
+		send_all(s, s->buf, s->blen);
 	/* after a reset spamd may still have left its error line for us */
 	if (s->fail != SPAMD_ERR_TIMEOUT) {
 		shutdown(s->fd, SHUT_WR);
@@ -763,12 +720,7 @@ void spamd_abort(struct spamd_session *s)
 
 const char *spamd_outcome_name(enum spamd_outcome o)
 {
-	switch (o) {
-	case SPAMD_OK:            return "ok";
-	case SPAMD_ERR_IO:        return "io";
-	case SPAMD_ERR_TIMEOUT:   return "timeout";
-	case SPAMD_ERR_CODE:      return "code";
-	case SPAMD_ERR_MALFORMED: return "malformed";
-	}
-	return "?";
+	static const char *const names[] = { "ok", "io", "timeout", "code", "malformed" };
+
+	return (unsigned)o < sizeof(names) / sizeof(names[0]) ? names[o] : "?";
 }

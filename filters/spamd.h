@@ -8,8 +8,9 @@
  * closed on every path (spamd_end and spamd_abort always close). Results
  * and error texts are returned for the milter to log and act on.
  *
- * Failover: a backend that cannot be connected to is skipped and the next
- * one in order is tried, within the same spamd_begin. A backend that fails
+ * Failover: a backend that cannot be connected to (or that drops the
+ * connection before the request head is sent) is skipped and the next one
+ * in order is tried, within the same spamd_begin. A backend that fails
  * AFTER the message was streamed (error code, malformed reply, timeout,
  * reset) is NOT retried on another backend: that would need the whole
  * message buffered, and doorman never buffers messages. spamd_end reports
@@ -75,7 +76,7 @@ void spamd_pool_free(struct spamd_pool *pool);
 
 struct spamd_backend_stats {
 	char name[SPAMD_NAME_MAX];
-	unsigned long requests;        /* sessions that connected */
+	unsigned long requests;        /* times it was picked (connect attempts) */
 	unsigned long failures;        /* connect failures + answers that were no verdict */
 	unsigned in_flight;            /* sessions open right now */
 	unsigned backoff_left_ms;      /* 0: not in backoff */
@@ -87,20 +88,24 @@ size_t spamd_pool_stats(struct spamd_pool *pool, struct spamd_backend_stats *out
 
 /* ------------------------------------------------------------- a session */
 
+/* One message. Used by one thread at a time; ends with exactly one call of
+ * spamd_end or spamd_abort, which free it. */
 struct spamd_session;
 
 /* Open a session for one message: take a slot on the first usable backend
  * in order (waiting for one if all are full), connect with a timeout of
  * connect_timeout_ms (failing over to the next backend on connect failure)
- * and queue the request head (cmd, "User: user" unless user is NULL or "",
- * no Content-length). deadline_ms is absolute, on the CLOCK_MONOTONIC
- * millisecond clock of dm_now_ms(), and bounds everything: the wait for a
- * slot, connects, every write and reading the reply. max_size caps the
+ * and send the request head (cmd, "User: user" unless user is NULL or "",
+ * no Content-length). The session's deadline is now + timeout_ms
+ * ([spamd] timeout_ms; must be > 0) and bounds everything: the wait for a
+ * slot, connects, every write and reading the reply; error texts quote
+ * timeout_ms ("timeout after 60000 ms ..."). connect_timeout_ms bounds each
+ * connect on its own (0: only the deadline). max_size caps the
  * message bytes sent (0: no cap). Returns 0 with *out set, or -1 with *out
  * NULL and the reason in err ("connect to unix:/x: No such file or
  * directory; connect to 127.0.0.1:783: Connection refused"). */
 int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
-                unsigned connect_timeout_ms, uint64_t deadline_ms, size_t max_size,
+                unsigned connect_timeout_ms, unsigned timeout_ms, size_t max_size,
                 struct spamd_session **out, char *err, size_t errlen);
 
 #define SPAMD_WRITE_OK     0

@@ -39,7 +39,8 @@ static void effective(enum dm_mode mode, enum dm_action a, const struct dm_reply
 
 int dm_allowlisted(const struct dm_policy *pol, const struct dm_findings *f)
 {
-	return pol->dnsbl_mode != DM_MODE_OFF && f->dnsbl_score <= pol->allow_threshold;
+	/* allowlisting is an action: shadow mode only logs it (the close line) */
+	return pol->dnsbl_mode == DM_MODE_ENFORCE && f->dnsbl_score <= pol->allow_threshold;
 }
 
 enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_findings *f,

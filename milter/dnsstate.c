@@ -90,6 +90,17 @@ static void set_health(const char *zone, int suspended, const char *reason)
 		dm_log(LOG_NOTICE, "dnsbl zone %s restored: self-test passed", zone);
 }
 
+/* Index of the first entry with the same zone name as entry i. */
+static size_t first_of(const struct dm_config *cfg, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(cfg->zones[j].name, cfg->zones[i].name) == 0)
+			return j;
+	return i;
+}
+
 static void probe_of(const struct dm_dns_result *r, struct dnsbl_probe *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -102,6 +113,23 @@ static void probe_of(const struct dm_dns_result *r, struct dnsbl_probe *p)
 	}
 }
 
+/* Forget zones the configuration no longer has (or all, with NULL). */
+static void purge(const struct dm_config *cfg)
+{
+	size_t i, j, k = 0;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < ntable; i++) {
+		int keep = 0;
+		for (j = 0; cfg != NULL && j < cfg->nzones && !keep; j++)
+			keep = strcmp(table[i].zone, cfg->zones[j].name) == 0;
+		if (keep)
+			table[k++] = table[i];
+	}
+	ntable = k;
+	pthread_mutex_unlock(&lock);
+}
+
 int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 {
 	struct dm_resolver *res;
@@ -111,6 +139,7 @@ int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 	size_t i, n = cfg->nzones < MAX_HEALTH ? cfg->nzones : MAX_HEALTH;
 	int suspended = 0;
 
+	purge(cfg);
 	if (n == 0)
 		return 0;
 	res = dm_resolver_new(cfg->dns_servers, cfg->dns_timeout_ms / 3, err, sizeof(err));
@@ -121,6 +150,9 @@ int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 	dm_addr_parse(DNSBL_TEST_LISTED, &t2);
 	dm_addr_parse(DNSBL_TEST_UNLISTED, &t1);
 	for (i = 0; i < n; i++) {
+		idx[i][0] = idx[i][1] = -1;
+		if (first_of(cfg, i) != i)
+			continue;          /* the same zone with another filter: tested once */
 		idx[i][0] = dnsbl_query_name(&t2, cfg->zones[i].name, q, sizeof(q)) == 0 ?
 		            dm_resolver_submit_flags(res, q, DM_DNS_A, DM_DNS_NOCACHE) : -1;
 		idx[i][1] = dnsbl_query_name(&t1, cfg->zones[i].name, q, sizeof(q)) == 0 ?
@@ -132,6 +164,8 @@ int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 		char reason[160];
 		enum dnsbl_health h;
 
+		if (first_of(cfg, i) != i)
+			continue;
 		probe_of(dm_resolver_result(res, idx[i][0]), &p2);
 		probe_of(dm_resolver_result(res, idx[i][1]), &p1);
 		h = dnsbl_selftest_judge(&p2, &p1, reason, sizeof(reason));
@@ -145,16 +179,29 @@ int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 	return suspended;
 }
 
+static pthread_cond_t kick = PTHREAD_COND_INITIALIZER;
+static int kicked;
+
+void dm_zonecheck_kick(void)
+{
+	pthread_mutex_lock(&lock);
+	kicked = 1;
+	pthread_cond_signal(&kick);
+	pthread_mutex_unlock(&lock);
+}
+
 static void *zonecheck_thread(void *arg)
 {
 	(void)arg;
 	for (;;) {
 		struct dm_config *cfg = dm_snapshot_pin();
 		unsigned interval = cfg ? cfg->selftest_interval : 0;
-		struct timespec ts;
+		struct timespec until;
 
 		if (cfg != NULL && interval > 0)
 			dm_zonecheck_run(cfg, NULL);
+		else
+			purge(NULL);      /* no self-test: no zone stays suspended */
 		dm_snapshot_unpin(cfg);
 		if (cache != NULL) {
 			struct dm_dnscache_stats st;
@@ -162,10 +209,14 @@ static void *zonecheck_thread(void *arg)
 			dm_log(LOG_INFO, "dns cache: entries=%zu/%zu hits=%lu misses=%lu evictions=%lu",
 			       st.entries, st.max_entries, st.hits, st.misses, st.evictions);
 		}
-		ts.tv_sec = interval > 0 ? (time_t)interval : 300;
-		ts.tv_nsec = 0;
-		while (nanosleep(&ts, &ts) != 0)
+		/* sleep until the next round, or until a reload kicks us */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += interval > 0 ? (time_t)interval : 300;
+		pthread_mutex_lock(&lock);
+		while (!kicked && pthread_cond_timedwait(&kick, &lock, &until) == 0)
 			;
+		kicked = 0;
+		pthread_mutex_unlock(&lock);
 	}
 	return NULL;
 }

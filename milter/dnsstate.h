@@ -29,4 +29,7 @@ int dm_zonecheck_run(const struct dm_config *cfg, FILE *report);
  * seconds of the current config; it also logs the cache counters. */
 int dm_zonecheck_start(void);
 
+/* A new configuration: run the self-test now (and from now on at its interval). */
+void dm_zonecheck_kick(void);
+
 #endif

@@ -3,7 +3,11 @@
  *
  *   doorman [-c FILE] [-p SOCKET] [-f] [-n] [-d] [-V]
  *
- * Exit codes: 0, 64 (usage), 69/71 (cannot start), 78 (configuration).
+ * Exit codes (sysexits.h): 0; 64 usage; 69 socket in use or not openable;
+ * 70 libmilter/c-ares failure; 71 cannot fork or start a thread; 73 cannot
+ * write the pidfile; 77 cannot become the configured user; 78 configuration.
+ * In the background the starting process waits and exits with the daemon's
+ * start-up status.
  * SIGUSR1 reloads the configuration (a bad one is logged and the old one
  * kept); SIGTERM/SIGINT/SIGHUP stop (libmilter owns them).
  */
@@ -98,6 +102,7 @@ static void *reloader(void *arg)
 			continue;
 		}
 		dm_snapshot_publish(cfg);
+		dm_zonecheck_kick();
 		dm_log(LOG_INFO, "reload: configuration %s loaded (%zu domain policies, %zu dnsbl zones)", config_path,
 		       cfg->npolicies, cfg->nzones);
 	}
@@ -297,9 +302,14 @@ int main(int argc, char **argv)
 		usage();
 		return EX_USAGE;
 	}
-	/* Reloads happen after chdir("/"): remember where the file really is. */
-	if (realpath(config_path, abs_config) != NULL)
+	/* Reloads happen after chdir("/"): make the path absolute, but do not
+	 * resolve symbolic links (an admin may swap what the link points to). */
+	if (config_path[0] != '/' && getcwd(abs_config, sizeof(abs_config) - 1) != NULL &&
+	    strlen(abs_config) + strlen(config_path) + 2 <= sizeof(abs_config)) {
+		strcat(abs_config, "/");
+		strcat(abs_config, config_path);
 		config_path = abs_config;
+	}
 	if (dm_resolver_library_init() < 0) {
 		fprintf(stderr, "doorman: c-ares initialisation failed\n");
 		return EX_SOFTWARE;

@@ -109,6 +109,7 @@ else
 fi
 
 banner() { swaks --server "127.0.0.1:$smtp_port" --quit-after CONNECT 2>&1 | sed -n 's/^<-  220 //p'; }
+# shellcheck disable=SC2016 # $myhostname is for Postfix
 svc_postfix_set 'smtpd_banner = $myhostname ESMTP reloaded'
 expect "svc_postfix_set changes main.cf and reloads" "mx.test.example.net ESMTP reloaded" "$(banner)"
 

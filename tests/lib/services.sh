@@ -62,11 +62,10 @@ _svc_dead() { ! _svc_alive "$1"; }
 
 # _svc_starttime PID: field 22 of /proc/PID/stat, to detect a recycled PID.
 _svc_starttime() {
-	local s
+	local s f
 	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	s=${s##*) }
-	set -- $s
-	echo "${20}"
+	read -ra f <<<"${s##*) }" # fields 3... after "pid (comm) "
+	echo "${f[19]}"
 }
 
 _svc_record() { # KIND NAME PID
@@ -119,9 +118,10 @@ svc_free_port() {
 	_svc_fail "svc_free_port: no free port found"
 }
 
-# _svc_listening PROTO PORT: something listens on 127.0.0.1:PORT (t=tcp, u=udp).
+# _svc_listening PROTO PORT PID: process PID listens on PORT (t=tcp, u=udp),
+# so that a stranger already on the port is not taken for our service.
 _svc_listening() {
-	[ -n "$(ss -Hln"$1" "sport = :$2" 2>/dev/null)" ]
+	case "$(ss -Hlnp"$1" "sport = :$2" 2>/dev/null)" in *"pid=$3,"*) ;; *) return 1 ;; esac
 }
 
 # svc_start_bg NAME LOGFILE CMD...: start CMD in the background (stdin
@@ -151,8 +151,23 @@ svc_pid() {
 	return 1
 }
 
+# _svc_port_unused PORT: nothing listens on PORT (TCP or UDP).  Checked before
+# each start: smtp-sink and the Postfix master set SO_REUSEPORT, so a second
+# one on a busy port starts fine and silently shares the connections.
+_svc_port_unused() {
+	[ -z "$(ss -Hlntu "sport = :$1" 2>/dev/null)" ] ||
+		_svc_fail "port $1 is already in use: $(ss -Hlntup "sport = :$1" | tr -s ' ' | head -n 2)"
+}
+
+# _svc_up_or_gone PID CMD...: CMD succeeds, or PID has exited (stop waiting).
+_svc_up_or_gone() {
+	local pid=$1
+	shift
+	"$@" || _svc_dead "$pid"
+}
+
 _svc_dns_up() { # PID PORT
-	_svc_alive "$1" && dig +time=1 +tries=1 @127.0.0.1 -p "$2" . SOA >/dev/null 2>&1
+	_svc_listening u "$2" "$1" && dig +time=1 +tries=1 @127.0.0.1 -p "$2" . SOA >/dev/null 2>&1
 }
 
 # svc_start_unbound PORT ZONEFILE...: unbound on 127.0.0.1:PORT (UDP and
@@ -161,6 +176,7 @@ _svc_dns_up() { # PID PORT
 svc_start_unbound() {
 	local port=$1 dir=$DM_WORK/unbound z conf
 	shift
+	_svc_port_unused "$port" || return 1
 	mkdir -p "$dir"
 	conf=$dir/unbound.conf
 	cat >"$conf" <<EOF
@@ -196,13 +212,14 @@ EOF
 		_svc_fail "unbound-checkconf $conf" "$dir/checkconf.log" || return 1
 	svc_start_bg unbound "$dir/stderr.log" unbound -d -c "$conf" ||
 		_svc_fail "unbound did not start" "$dir/unbound.log" || return 1
-	svc_wait_until 5 _svc_dns_up "$DM_LAST_PID" "$port" ||
+	svc_wait_until 5 _svc_up_or_gone "$DM_LAST_PID" _svc_dns_up "$DM_LAST_PID" "$port" || true
+	_svc_dns_up "$DM_LAST_PID" "$port" ||
 		_svc_fail "unbound on 127.0.0.1:$port does not answer" \
 			"$dir/stderr.log" "$dir/unbound.log" || return 1
 	export DM_DNS_PORT=$port
 }
 
-_svc_sink_up() { _svc_alive "$1" && _svc_listening t "$2"; } # PID PORT
+_svc_sink_up() { _svc_listening t "$2" "$1"; } # PID PORT
 
 # svc_start_sink PORT: Postfix's smtp-sink on 127.0.0.1:PORT, writing every
 # message it accepts to its own file in DM_SINK_DIR.  Exports DM_SINK_DIR and
@@ -210,13 +227,15 @@ _svc_sink_up() { _svc_alive "$1" && _svc_listening t "$2"; } # PID PORT
 # svc_sink_wait.
 svc_start_sink() {
 	local port=$1 dir=$DM_WORK/sink
+	_svc_port_unused "$port" || return 1
 	mkdir -p "$dir"
 	chown postfix "$dir"
 	# -d TEMPLATE: one file per message, name = strftime(TEMPLATE) + random hex
 	svc_start_bg smtp-sink "$DM_WORK/sink.log" \
 		smtp-sink -u postfix -4 -h sink.test.example.net -d "$dir/%Y%m%d-%H%M%S." \
 		"127.0.0.1:$port" 64 || return 1
-	svc_wait_until 5 _svc_sink_up "$DM_LAST_PID" "$port" ||
+	svc_wait_until 5 _svc_up_or_gone "$DM_LAST_PID" _svc_sink_up "$DM_LAST_PID" "$port" || true
+	_svc_sink_up "$DM_LAST_PID" "$port" ||
 		_svc_fail "smtp-sink does not listen on 127.0.0.1:$port" "$DM_WORK/sink.log" || return 1
 	export DM_SINK_DIR=$dir DM_SINK_PORT=$port
 }
@@ -226,6 +245,7 @@ svc_sink_files() {
 	local pid f open=" "
 	pid=$(svc_pid smtp-sink) || return 1
 	for f in /proc/"$pid"/fd/*; do open+="$(readlink "$f" 2>/dev/null) "; done
+	# shellcheck disable=SC2045 # smtp-sink's names: date.hex, no blanks
 	for f in $(ls -1tr "$DM_SINK_DIR" 2>/dev/null); do
 		case "$open" in *" $DM_SINK_DIR/$f "*) continue ;; esac
 		echo "$DM_SINK_DIR/$f"
@@ -263,16 +283,19 @@ _svc_smtp_banner() {
 	[[ $line == 220* ]]
 }
 
+_svc_postfix_up() { _svc_listening t "$2" "$1" && _svc_smtp_banner "$2"; } # PID PORT
+
 # svc_start_postfix PORT SINK_PORT MILTER: a private Postfix instance whose
 # smtpd listens on 127.0.0.1:PORT and relays everything to smtp-sink on
 # 127.0.0.1:SINK_PORT; MILTER is the smtpd_milters value ("" for none, e.g.
 # unix:/path/doorman.sock or inet:127.0.0.1:PORT).  XCLIENT is allowed from
 # 127.0.0.0/8.  Exports DM_POSTFIX_DIR (its config_directory), DM_POSTFIX_LOG
 # (its maillog_file) and DM_SMTP_PORT.  Change settings afterwards with
-# `postconf -c "$DM_POSTFIX_DIR" -e ...; postfix -c "$DM_POSTFIX_DIR" reload`.
+# svc_postfix_set.
 svc_start_postfix() {
 	local port=$1 sink=$2 milter=$3 top=$DM_WORK/postfix
 	local etc=$top/etc queue=$top/queue log=$top/log/maillog
+	_svc_port_unused "$port" || return 1
 	mkdir -p "$etc" "$queue" "$top/data" "$top/log"
 	chown root:root "$etc" "$queue" "$top/log"
 	chown postfix "$top/data"
@@ -357,7 +380,8 @@ EOF
 	pid=$(tr -dc 0-9 <"$queue/pid/master.pid" 2>/dev/null) && [ -n "$pid" ] ||
 		_svc_fail "no $queue/pid/master.pid after postfix start" "$top/start.log" "$log" || return 1
 	_SVC_LIST+=("postfix $etc $pid $(_svc_starttime "$pid" || echo 0)")
-	svc_wait_until 5 _svc_smtp_banner "$port" ||
+	svc_wait_until 5 _svc_up_or_gone "$pid" _svc_postfix_up "$pid" "$port" || true
+	_svc_postfix_up "$pid" "$port" ||
 		_svc_fail "no SMTP banner on 127.0.0.1:$port" "$top/start.log" "$log" || return 1
 }
 
@@ -393,14 +417,17 @@ _svc_kill() {
 
 # _svc_stop_entry INDEX: stop one recorded service and mark it stopped.
 _svc_stop_entry() {
-	local kind name pid st kids
+	local kind name pid st kid kids=""
 	read -r kind name pid st <<<"${_SVC_LIST[$1]}"
 	[ "$pid" != - ] || return 0
 	if [ "$kind" = postfix ]; then
-		kids=$(pgrep -P "$pid" || true)
+		# the master's children (smtpd, qmgr...) should go with it; make sure
+		for kid in $(pgrep -P "$pid" || true); do
+			kids+=" $kid:$(_svc_starttime "$kid" || echo 0)"
+		done
 		postfix -c "$name" stop >/dev/null 2>&1 || _svc_msg "postfix -c $name stop failed"
 		_svc_kill "$pid" "$st"
-		for pid in $kids; do _svc_kill "$pid" 0; done
+		for kid in $kids; do _svc_kill "${kid%:*}" "${kid#*:}"; done
 	else
 		_svc_kill "$pid" "$st"
 	fi

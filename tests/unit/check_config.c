@@ -284,6 +284,12 @@ static int get_field(const struct dm_config *cfg, const char *key, char *out, si
 		snprintf(out, len, "%s", cfg->dns_servers);
 	else if (strcmp(key, "timeout_ms") == 0)
 		snprintf(out, len, "%u", cfg->dns_timeout_ms);
+	else if (strcmp(key, "zones") == 0)
+		for (i = 0; i < cfg->nzones && o < len; i++)
+			o += (size_t)snprintf(out + o, len - o, "%s%s", i ? "," : "", cfg->zones[i].spec);
+	else if (strcmp(key, "cache") == 0)
+		snprintf(out, len, "%u/%u/%u/%u", cfg->cache_size, cfg->cache_min_ttl, cfg->cache_max_ttl,
+		         cfg->selftest_interval);
 	else if (strcmp(key, "policies") == 0)
 		for (i = 0; i < cfg->npolicies && o < len; i++)
 			o += (size_t)snprintf(out + o, len - o, "%s%s", i ? "," : "", cfg->policies[i]->name);
@@ -544,6 +550,33 @@ static const struct load_row load_rows[] = {
 	    "example.com|file=@DIR@/other/example.com.conf" }, 0 },
 
 	/* ------------------------------------------- unknown sections and keys */
+	/* ---------------------------------------------------- [dns] zones and cache */
+	GOODM("zones: design.md's three, continued on an indented line",
+	      "[dns]\nzones = zen.spamhaus.org=127.0.0.[2..11]*3, bl.spamcop.net=127.0.0.2*2,\n"
+	      "  list.dnswl.org=127.0.[0..255].[1..3]*-2 ; allowlist\n",
+	      "zones=zen.spamhaus.org=127.0.0.[2..11]*3,bl.spamcop.net=127.0.0.2*2,list.dnswl.org=127.0.[0..255].[1..3]*-2"),
+	GOODM("zones: one zone with two filters and weights (dnswl.org style)",
+	      "[dns]\nzones = list.dnswl.org=127.0.[0..255].0*-1, list.dnswl.org=127.0.[0..255].[2;3]*-3\n",
+	      "zones=list.dnswl.org=127.0.[0..255].0*-1,list.dnswl.org=127.0.[0..255].[2;3]*-3"),
+	GOODM("cache and self-test keys", "[dns]\ncache_size = 0\ncache_min_ttl = 5\ncache_max_ttl = 60\nselftest_interval = 0\n",
+	      "cache=0/5/60/0"),
+	BADM("zones: the same spec twice", "[dns]\nzones = bl.example.org, BL.example.org.\n", 2,
+	     "zones: bl.example.org is listed twice"),
+	BADM("zones: malformed spec names the spec", "[dns]\nzones = bl.example.org=127.0.0.[2..1]\n", 2,
+	     "zones: 'bl.example.org=127.0.0.[2..1]'"),
+	BADM("zones: weight 0", "[dns]\nzones = bl.example.org*0\n", 2, "weight 0"),
+	BADM("cache_min_ttl above cache_max_ttl", "[dns]\ncache_min_ttl = 100\ncache_max_ttl = 10\n", 0,
+	     "cache_min_ttl (100) is larger than cache_max_ttl (10)"),
+	BADM("selftest_interval not a number", "[dns]\nselftest_interval = 5m\n", 2,
+	     "selftest_interval must be a whole number from 0 to 86400"),
+	BADD("[dnsbl] allow_threshold must be negative", "[dnsbl]\nallow_threshold = 0\n", 0,
+	     "[dnsbl] allow_threshold must be negative"),
+	BADD("[dnsbl] threshold must be 1 or more", "[dnsbl]\nthreshold = 0\n", 0,
+	     "[dnsbl] threshold must be 1 or more"),
+	BADD("[dnsbl] bad action", "[dnsbl]\naction = block\n", 2, "[dnsbl] action: unknown action 'block'"),
+	BADD("[rdns] unknown key", "[rdns]\nforward = reject\n", 2, "unknown key 'forward' in [rdns]"),
+	BADD("rdns reply class vs action", "[rdns]\nnone = tempfail\n[replies]\nrdns_none = 550 5.7.25 no\n", 4,
+	     "reply rdns_none is 550, but policy default has [rdns] none = tempfail, which needs a 4xx reply"),
 	BADM("unknown section in the main file", "[doorman]\nuser = x\n[spamd]\nservers = 127.0.0.1:783\n",
 	     4, "unknown section [spamd]"),
 	BADD("unknown section in a policy file", "[helo]\nmode = off\n[spam]\ntag_score = 3\n",
