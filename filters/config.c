@@ -19,7 +19,7 @@
 #include "config.h"
 
 enum ktype { K_STR, K_PATH, K_SOCKET, K_OCTAL, K_NAMES, K_ADDRS, K_CIDRS, K_LOG, K_FACILITY,
-             K_DNS_SERVERS, K_MS, K_UINT, K_ZONES };
+             K_DNS_SERVERS, K_MS, K_UINT, K_ZONES, K_SPAMD, K_SIZE };
 
 struct key {
 	const char *section, *name;
@@ -47,6 +47,12 @@ static const struct key main_keys[] = {
 	{ "dns",     "cache_min_ttl",    K_UINT,        O(cache_min_ttl), 0, 86400 },
 	{ "dns",     "cache_max_ttl",    K_UINT,        O(cache_max_ttl), 0, 604800 },
 	{ "dns",     "selftest_interval", K_UINT,       O(selftest_interval), 0, 86400 },
+	{ "spamd",   "servers",          K_SPAMD,       O(spamd), 0, 0 },
+	{ "spamd",   "connect_timeout_ms", K_MS,        O(spamd_connect_timeout_ms), 100, 60000 },
+	{ "spamd",   "timeout_ms",       K_MS,          O(spamd_timeout_ms), 1000, 600000 },
+	{ "spamd",   "max_size",         K_SIZE,        O(spamd_max_size), 0, 0 },
+	{ "spamd",   "max_parallel",     K_UINT,        O(spamd_max_parallel), 1, 1000 },
+	{ "spamd",   "backoff_ms",       K_UINT,        O(spamd_backoff_ms), 0, 600000 },
 };
 #undef O
 
@@ -321,7 +327,7 @@ static void apply(struct parse_ctx *c, const struct key *k, const char *v, int c
 	size_t i;
 
 	if (cont && k->type != K_NAMES && k->type != K_ADDRS && k->type != K_CIDRS &&
-	    k->type != K_DNS_SERVERS && k->type != K_ZONES) {
+	    k->type != K_DNS_SERVERS && k->type != K_ZONES && k->type != K_SPAMD) {
 		dm_errors_add(c->errs, c->file, line,
 		              "%s takes one value; this indented line would continue it (remove the indentation)",
 		              k->name);
@@ -376,6 +382,29 @@ static void apply(struct parse_ctx *c, const struct key *k, const char *v, int c
 	case K_ZONES:
 		apply_zones(c, v, cont, line);
 		return;
+	case K_SPAMD: {
+		char err[200];
+		size_t n = 0, base = cont ? c->cfg->nspamd : 0;
+		if (spamd_backends_parse(v, c->cfg->spamd + base, SPAMD_BACKENDS_MAX - base, &n, err, sizeof(err)) < 0)
+			dm_errors_add(c->errs, c->file, line, "servers: %s", err);
+		else
+			c->cfg->nspamd = base + n;
+		return;
+	}
+	case K_SIZE:
+		errno = 0;
+		u = strtoul(v, &end, 10);
+		if (*end == 'K' || *end == 'k')
+			u *= 1024, end++;
+		else if (*end == 'M' || *end == 'm')
+			u *= 1024 * 1024, end++;
+		if (!isdigit((unsigned char)*v) || *end != '\0' || errno || u < 1024 || u > 100ul * 1024 * 1024) {
+			dm_errors_add(c->errs, c->file, line, "%s must be a size from 1K to 100M (bytes, or with K or M), not '%.100s'",
+			              k->name, v);
+			return;
+		}
+		*(unsigned long *)field = u;
+		return;
 	case K_LOG:
 		if (strcmp(v, "syslog") == 0)
 			c->cfg->log = DM_LOG_SYSLOG;
@@ -428,7 +457,7 @@ static void on_main_key(void *user, const char *section, const char *name, const
 	if (section[0] == '\0')
 		dm_errors_add(c->errs, c->file, line, "key '%.100s' outside any [section]", name);
 	else if (!section_known)
-		dm_errors_add(c->errs, c->file, line, "unknown section [%.100s] (known: [doorman], [dns])", section);
+		dm_errors_add(c->errs, c->file, line, "unknown section [%.100s] (known: [doorman], [dns], [spamd])", section);
 	else
 		dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [%s]", name, section);
 }
@@ -454,6 +483,11 @@ struct dm_config *dm_config_defaults(void)
 	cfg->cache_min_ttl = 10;
 	cfg->cache_max_ttl = 3600;
 	cfg->selftest_interval = 300;
+	cfg->spamd_connect_timeout_ms = 1000;
+	cfg->spamd_timeout_ms = 60000;
+	cfg->spamd_max_size = 512 * 1024;
+	cfg->spamd_max_parallel = 5;
+	cfg->spamd_backoff_ms = 5000;
 	cfg->hostnames = calloc(2, sizeof(char *));
 	cfg->trusted = calloc(2, sizeof(struct dm_cidr));
 	if (!cfg->socket || !cfg->user || !cfg->pidfile || !cfg->policy_dir ||
@@ -499,6 +533,7 @@ void dm_config_free(struct dm_config *cfg)
 	free(cfg->log_facility_name);
 	free(cfg->dns_servers);
 	free(cfg->zones);
+	spamd_pool_free(cfg->spamd_pool);
 	dm_policy_free(cfg->def);
 	for (i = 0; i < cfg->npolicies; i++)
 		dm_policy_free(cfg->policies[i]);
@@ -678,6 +713,11 @@ struct dm_config *dm_config_load(const char *path, struct dm_errors *errs)
 		load_policies(cfg, errs);
 		note_needs(cfg);
 	}
+	if (errs->n == before && cfg->nspamd > 0) {
+		cfg->spamd_pool = spamd_pool_new(cfg->spamd, cfg->nspamd, cfg->spamd_max_parallel, cfg->spamd_backoff_ms);
+		if (cfg->spamd_pool == NULL)
+			dm_errors_add(errs, path, 0, "out of memory for the spamd pool");
+	}
 	if (errs->n != before || cfg->file == NULL) {
 		dm_config_free(cfg);
 		return NULL;
@@ -727,6 +767,13 @@ void dm_config_dump(const struct dm_config *cfg, FILE *out)
 	fprintf(out, "%-16s = %u\n", "cache_min_ttl", cfg->cache_min_ttl);
 	fprintf(out, "%-16s = %u\n", "cache_max_ttl", cfg->cache_max_ttl);
 	fprintf(out, "%-16s = %u\n", "selftest_interval", cfg->selftest_interval);
+	fprintf(out, "\n[spamd]\n%-18s =", "servers");
+	for (i = 0; i < cfg->nspamd; i++)
+		fprintf(out, "%s %s", i ? "," : "", cfg->spamd[i].name);
+	fprintf(out, "%s\n%-18s = %u\n%-18s = %u\n%-18s = %luK\n%-18s = %u\n%-18s = %u\n",
+	        cfg->nspamd ? "" : " ; (none: no content scan)", "connect_timeout_ms", cfg->spamd_connect_timeout_ms,
+	        "timeout_ms", cfg->spamd_timeout_ms, "max_size", cfg->spamd_max_size / 1024,
+	        "max_parallel", cfg->spamd_max_parallel, "backoff_ms", cfg->spamd_backoff_ms);
 	if (cfg->def != NULL)
 		dm_policy_dump(cfg->def, out);
 	for (i = 0; i < cfg->npolicies; i++)

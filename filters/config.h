@@ -16,6 +16,7 @@
 #include "helo.h"
 #include "iniparse.h"
 #include "netaddr.h"
+#include "spamd.h"
 #include "text.h"
 
 /* Ordered by severity: the worst finding wins. */
@@ -29,7 +30,13 @@ enum dm_mode { DM_MODE_OFF = 0, DM_MODE_SHADOW, DM_MODE_ENFORCE };
 #define DM_REPLY_DNSBL (HELO_CHECK_COUNT + 1)
 #define DM_REPLY_RDNS_NONE (HELO_CHECK_COUNT + 2)
 #define DM_REPLY_RDNS_MISMATCH (HELO_CHECK_COUNT + 3)
-#define DM_REPLY_COUNT (HELO_CHECK_COUNT + 4)
+#define DM_REPLY_SPAM (HELO_CHECK_COUNT + 4)          /* score >= reject_score */
+#define DM_REPLY_SPAM_ERROR (HELO_CHECK_COUNT + 5)    /* not scanned, on_error = tempfail */
+#define DM_REPLY_COUNT (HELO_CHECK_COUNT + 6)
+
+#define DM_SCORE_OFF 1e9                              /* a score threshold that is "off" */
+
+enum dm_spam_detail { DM_SPAM_CHECK = 0, DM_SPAM_SYMBOLS, DM_SPAM_REPORT };
 
 /* Client rDNS findings. */
 enum dm_rdns_check { DM_RDNS_NONE = 0, DM_RDNS_MISMATCH, DM_RDNS_CHECK_COUNT };
@@ -46,6 +53,13 @@ struct dm_policy {
 	int allow_threshold;                       /* score <= this: allowlisted */
 	enum dm_mode rdns_mode;
 	enum dm_action rdns_action[DM_RDNS_CHECK_COUNT];
+	enum dm_mode spam_mode;                    /* off: no scan at all */
+	double tag_score, reject_score, quarantine_score;   /* DM_SCORE_OFF = off */
+	char subject_tag[64];                      /* "" = leave the Subject alone */
+	char spamd_user[128];                      /* %d recipient domain, %r recipient */
+	int on_error_tempfail;                     /* 0: accept unscanned, 1: 451 */
+	int scan_authenticated, scan_allowlisted;
+	enum dm_spam_detail spam_detail;           /* tests = yes: SYMBOLS; report = yes: REPORT */
 	struct dm_reply reply[DM_REPLY_COUNT];
 	char help_url[200];
 	char **exempt;                             /* local parts or full addresses, lowercase */
@@ -83,6 +97,11 @@ struct dm_config {
 	unsigned selftest_interval;      /* seconds between zone self-tests; 0 = never */
 	int want_txt;                    /* some policy's dnsbl reply uses %t */
 	int want_rdns;                   /* some policy checks the client's rDNS */
+	struct spamd_backend spamd[SPAMD_BACKENDS_MAX];   /* [spamd] servers, in order */
+	size_t nspamd;
+	unsigned spamd_connect_timeout_ms, spamd_timeout_ms, spamd_max_parallel, spamd_backoff_ms;
+	unsigned long spamd_max_size;    /* bytes sent to spamd at most */
+	struct spamd_pool *spamd_pool;   /* made at load, shared by the snapshot's connections */
 	struct dm_policy *def;           /* policy.d/default.conf over the built-in defaults */
 	struct dm_policy **policies;     /* per domain, sorted by name */
 	size_t npolicies;

@@ -24,6 +24,8 @@ static const char *const builtin_reply[DM_REPLY_COUNT] = {
 	[DM_REPLY_DNSBL]          = "554 5.7.1 Service unavailable; client [%c] blocked using %z",
 	[DM_REPLY_RDNS_NONE]      = "550 5.7.25 Client host rejected: cannot find your reverse hostname, [%c]",
 	[DM_REPLY_RDNS_MISMATCH]  = "550 5.7.25 Client host rejected: cannot find your hostname, [%c]",
+	[DM_REPLY_SPAM]           = "550 5.7.1 Message rejected as spam (score %s)",
+	[DM_REPLY_SPAM_ERROR]     = "451 4.7.1 Message could not be scanned for spam; try again later",
 };
 
 static const enum dm_action builtin_action[HELO_CHECK_COUNT] = {
@@ -58,6 +60,8 @@ const char *dm_reply_key(int i, char *buf, size_t len)
 	case DM_REPLY_DNSBL: return "dnsbl";
 	case DM_REPLY_RDNS_NONE: return "rdns_none";
 	case DM_REPLY_RDNS_MISMATCH: return "rdns_mismatch";
+	case DM_REPLY_SPAM: return "spam";
+	case DM_REPLY_SPAM_ERROR: return "spam_error";
 	}
 	snprintf(buf, len, "helo_%s", helo_check_name((enum helo_check)i));
 	return buf;
@@ -72,6 +76,8 @@ enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i)
 	case DM_REPLY_DNSBL: return pol->dnsbl_action;
 	case DM_REPLY_RDNS_NONE: return pol->rdns_action[DM_RDNS_NONE];
 	case DM_REPLY_RDNS_MISMATCH: return pol->rdns_action[DM_RDNS_MISMATCH];
+	case DM_REPLY_SPAM: return pol->reject_score < DM_SCORE_OFF ? DM_ACT_REJECT : DM_ACT_OFF;
+	case DM_REPLY_SPAM_ERROR: return pol->on_error_tempfail ? DM_ACT_TEMPFAIL : DM_ACT_OFF;
 	}
 	return DM_ACT_OFF;
 }
@@ -101,6 +107,16 @@ struct dm_policy *dm_policy_builtin(void)
 	pol->rdns_mode = DM_MODE_ENFORCE;
 	pol->rdns_action[DM_RDNS_NONE] = DM_ACT_OFF;
 	pol->rdns_action[DM_RDNS_MISMATCH] = DM_ACT_OFF;
+	pol->spam_mode = DM_MODE_ENFORCE;
+	pol->tag_score = 5.0;
+	pol->reject_score = 12.0;
+	pol->quarantine_score = DM_SCORE_OFF;
+	snprintf(pol->subject_tag, sizeof(pol->subject_tag), "[SPAM]");
+	snprintf(pol->spamd_user, sizeof(pol->spamd_user), "%%d");
+	pol->on_error_tempfail = 0;
+	pol->scan_authenticated = 0;
+	pol->scan_allowlisted = 1;
+	pol->spam_detail = DM_SPAM_SYMBOLS;
 	for (i = 0; i < DM_REPLY_COUNT; i++)
 		if (dm_reply_parse(builtin_reply[i], &pol->reply[i], err, sizeof(err)) < 0)
 			abort();     /* a broken built-in template is a programming error */
@@ -227,6 +243,91 @@ static void rdns_key(struct pctx *c, const char *name, const char *v, int line)
 	dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [rdns]", name);
 }
 
+static void set_score(struct pctx *c, const char *name, double *out, const char *v, int line)
+{
+	char *end;
+	double d;
+
+	if (strcmp(v, "off") == 0) {
+		*out = DM_SCORE_OFF;
+		return;
+	}
+	d = strtod(v, &end);
+	if (*v == '\0' || *end != '\0' || !(d >= -1000.0 && d <= 1000.0))
+		dm_errors_add(c->errs, c->file, line, "[spam] %s must be a score from -1000 to 1000 or off, not '%.100s'",
+		              name, v);
+	else
+		*out = d;
+}
+
+static void set_bool(struct pctx *c, const char *name, int *out, const char *v, int line)
+{
+	if (strcmp(v, "yes") == 0)
+		*out = 1;
+	else if (strcmp(v, "no") == 0)
+		*out = 0;
+	else
+		dm_errors_add(c->errs, c->file, line, "[spam] %s must be yes or no, not '%.100s'", name, v);
+}
+
+static void spam_key(struct pctx *c, const char *name, const char *v, int line)
+{
+	struct dm_policy *p = c->pol;
+	size_t k;
+
+	if (strcmp(name, "mode") == 0) {
+		set_mode(c, "spam", &p->spam_mode, v, line);
+	} else if (strcmp(name, "tag_score") == 0) {
+		set_score(c, name, &p->tag_score, v, line);
+	} else if (strcmp(name, "reject_score") == 0) {
+		set_score(c, name, &p->reject_score, v, line);
+	} else if (strcmp(name, "quarantine_score") == 0) {
+		set_score(c, name, &p->quarantine_score, v, line);
+	} else if (strcmp(name, "subject_tag") == 0) {
+		int bad = strlen(v) >= sizeof(p->subject_tag);
+		for (k = 0; v[k] && !bad; k++)
+			bad = (unsigned char)v[k] < 0x20 || (unsigned char)v[k] >= 0x7f;
+		if (bad)
+			dm_errors_add(c->errs, c->file, line, "[spam] subject_tag must be printable ASCII under %zu characters",
+			              sizeof(p->subject_tag));
+		else
+			snprintf(p->subject_tag, sizeof(p->subject_tag), "%s", v);
+	} else if (strcmp(name, "spamd_user") == 0) {
+		int bad = v[0] == '\0' || strlen(v) >= sizeof(p->spamd_user);
+		for (k = 0; v[k] && !bad; k++)
+			bad = !(isalnum((unsigned char)v[k]) || strchr("._@%+-", v[k]) != NULL) ||
+			      (v[k] == '%' && v[k + 1] != 'd' && v[k + 1] != 'r');
+		if (bad)
+			dm_errors_add(c->errs, c->file, line,
+			              "[spam] spamd_user must be a user name, %%d (recipient domain) or %%r (recipient), not '%.100s'", v);
+		else
+			snprintf(p->spamd_user, sizeof(p->spamd_user), "%s", v);
+	} else if (strcmp(name, "on_error") == 0) {
+		if (strcmp(v, "accept") == 0)
+			p->on_error_tempfail = 0;
+		else if (strcmp(v, "tempfail") == 0)
+			p->on_error_tempfail = 1;
+		else
+			dm_errors_add(c->errs, c->file, line,
+			              "[spam] on_error must be accept (header says unscanned) or tempfail, not '%.100s'", v);
+	} else if (strcmp(name, "scan_authenticated") == 0) {
+		set_bool(c, name, &p->scan_authenticated, v, line);
+	} else if (strcmp(name, "scan_allowlisted") == 0) {
+		set_bool(c, name, &p->scan_allowlisted, v, line);
+	} else if (strcmp(name, "details") == 0) {
+		if (strcmp(v, "score") == 0)
+			p->spam_detail = DM_SPAM_CHECK;
+		else if (strcmp(v, "tests") == 0)
+			p->spam_detail = DM_SPAM_SYMBOLS;
+		else if (strcmp(v, "report") == 0)
+			p->spam_detail = DM_SPAM_REPORT;
+		else
+			dm_errors_add(c->errs, c->file, line, "[spam] details must be score, tests or report, not '%.100s'", v);
+	} else {
+		dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [spam]", name);
+	}
+}
+
 static void helo_key(struct pctx *c, const char *name, const char *v, int line)
 {
 	int i;
@@ -309,6 +410,8 @@ static void on_policy_key(void *user, const char *section, const char *name, con
 		dnsbl_key(c, name, v, line);
 	} else if (strcmp(section, "rdns") == 0) {
 		rdns_key(c, name, v, line);
+	} else if (strcmp(section, "spam") == 0) {
+		spam_key(c, name, v, line);
 	} else if (strcmp(section, "replies") == 0) {
 		replies_key(c, name, v, line);
 	} else if (strcmp(section, "exempt") == 0) {
@@ -349,7 +452,7 @@ static void on_policy_key(void *user, const char *section, const char *name, con
 		dm_errors_add(c->errs, c->file, line, "key '%.100s' outside any [section]", name);
 	} else {
 		dm_errors_add(c->errs, c->file, line,
-		              "unknown section [%.100s] (known: [helo], [dnsbl], [rdns], [replies], [exempt])", section);
+		              "unknown section [%.100s] (known: [helo], [dnsbl], [rdns], [spam], [replies], [exempt])", section);
 	}
 }
 
@@ -387,6 +490,10 @@ static const char *action_key(int i, char *buf, size_t len)
 		snprintf(buf, len, "[dnsbl] action");
 	else if (i == DM_REPLY_RDNS_NONE || i == DM_REPLY_RDNS_MISMATCH)
 		snprintf(buf, len, "[rdns] %s", dm_rdns_check_name((enum dm_rdns_check)(i - DM_REPLY_RDNS_NONE)));
+	else if (i == DM_REPLY_SPAM)
+		snprintf(buf, len, "[spam] reject_score");
+	else if (i == DM_REPLY_SPAM_ERROR)
+		snprintf(buf, len, "[spam] on_error");
 	else
 		snprintf(buf, len, "[helo] unknown_on_dns_error");
 	return buf;
@@ -481,6 +588,14 @@ int dm_policy_exempt(const struct dm_policy *pol, const char *rcpt)
 	return 0;
 }
 
+static void dump_score(FILE *out, const char *key, double v)
+{
+	if (v >= DM_SCORE_OFF)
+		fprintf(out, "%-20s = off\n", key);
+	else
+		fprintf(out, "%-20s = %.1f\n", key, v);
+}
+
 void dm_policy_dump(const struct dm_policy *pol, FILE *out)
 {
 	int i;
@@ -498,6 +613,16 @@ void dm_policy_dump(const struct dm_policy *pol, FILE *out)
 	fprintf(out, "[rdns]\n%-20s = %s\n", "mode", dm_mode_name(pol->rdns_mode));
 	for (i = 0; i < DM_RDNS_CHECK_COUNT; i++)
 		fprintf(out, "%-20s = %s\n", dm_rdns_check_name((enum dm_rdns_check)i), dm_action_name(pol->rdns_action[i]));
+	fprintf(out, "[spam]\n%-20s = %s\n", "mode", dm_mode_name(pol->spam_mode));
+	dump_score(out, "tag_score", pol->tag_score);
+	dump_score(out, "reject_score", pol->reject_score);
+	dump_score(out, "quarantine_score", pol->quarantine_score);
+	fprintf(out, "%-20s = %s\n%-20s = %s\n%-20s = %s\n%-20s = %s\n%-20s = %s\n%-20s = %s\n",
+	        "subject_tag", pol->subject_tag, "spamd_user", pol->spamd_user,
+	        "on_error", pol->on_error_tempfail ? "tempfail" : "accept",
+	        "scan_authenticated", pol->scan_authenticated ? "yes" : "no",
+	        "scan_allowlisted", pol->scan_allowlisted ? "yes" : "no",
+	        "details", pol->spam_detail == DM_SPAM_CHECK ? "score" : pol->spam_detail == DM_SPAM_SYMBOLS ? "tests" : "report");
 	fprintf(out, "[replies]\n");
 	for (i = 0; i < DM_REPLY_COUNT; i++)
 		fprintf(out, "%-21s = %s %s %s\n", dm_reply_key(i, kb, sizeof(kb)), pol->reply[i].code,

@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 
 #include "callbacks.h"
+#include "conn.h"
+#include "content.h"
 #include "config.h"
 #include "connstage.h"
 #include "dnsstate.h"
@@ -30,30 +32,6 @@
 #include "text.h"
 #include "verdict.h"
 
-#define LOG_MAX 100             /* bound on any outside text in a log line */
-
-struct msgctx {
-	char from[LOG_MAX + 1];
-	char auth[LOG_MAX + 1];       /* {auth_authen}; "" = not authenticated */
-	const struct dm_policy *policy;   /* of the first accepted recipient */
-	unsigned rcpt_ok, rcpt_rejected, rcpt_deferred;
-	char shadowed[32];            /* check name that was shadowed, for the summary */
-	uint64_t t_start;
-};
-
-struct connctx {
-	struct dm_config *cfg;
-	char client_ip[64];
-	char client_name[LOG_MAX + 1];
-	int trusted;
-	char helo[LOG_MAX + 1];       /* cleaned, for logs and replies */
-	struct dm_connstage cs;
-	int warned;                   /* zone problems logged (once per connection) */
-	unsigned msgs, rcpt_ok, rcpt_rejected, rcpt_deferred;
-	uint64_t t_connect;
-	struct msgctx *msg;
-};
-
 static struct connctx *conn_of(SMFICTX *ctx)
 {
 	return dm_smfi->getpriv(ctx);
@@ -61,6 +39,7 @@ static struct connctx *conn_of(SMFICTX *ctx)
 
 static void msg_free(struct connctx *c)
 {
+	dm_content_reset(c->msg);
 	free(c->msg);
 	c->msg = NULL;
 }
@@ -73,36 +52,47 @@ static void conn_free(struct connctx *c)
 	free(c);
 }
 
-/* A macro value, cleaned and bounded; "" when absent. */
-static void symval(SMFICTX *ctx, const char *name, char *out, size_t outlen)
-{
-	char n[32];
-
-	snprintf(n, sizeof(n), "%s", name);
-	dm_cleans(out, outlen, dm_smfi->getsymval(ctx, n), LOG_MAX);
-}
-
 static void queue_id(SMFICTX *ctx, char *out, size_t outlen)
 {
-	symval(ctx, "i", out, outlen);
+	dm_symval(ctx, "i", out, outlen, LOG_MAX);
 	if (out[0] == '\0')
 		snprintf(out, outlen, "NOQUEUE");
 }
 
+/* f0: actions the MTA offers, f1: protocol steps it offers (f2, f3 are for
+ * future use); we answer with the actions we need in *pf0 and the steps the
+ * MTA may leave out in *pf1. */
 sfsistat dm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
                       unsigned long f3, unsigned long *pf0, unsigned long *pf1,
                       unsigned long *pf2, unsigned long *pf3)
 {
-	/* Steps we do not use: the MTA need not send them at all. */
-	unsigned long skip = SMFIP_NOHDRS | SMFIP_NOBODY | SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+	struct dm_config *cfg = dm_snapshot_pin();
+	int content = cfg != NULL && dm_content_enabled(cfg);
+	unsigned long want = SMFIF_SETSYMLIST | SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE;
+	/* Steps we never use; without spamd, headers and body are not needed either. */
+	unsigned long skip = SMFIP_NOUNKNOWN | SMFIP_NODATA;
+	struct connctx *c;
 
-	(void)f0;
+	dm_snapshot_unpin(cfg);
+	(void)f2;
 	(void)f3;
-	*pf0 = 0;
-	*pf1 = f1 & SMFIF_SETSYMLIST;
-	*pf2 = f2 & skip;
+	if (!content)
+		skip |= SMFIP_NOHDRS | SMFIP_NOBODY | SMFIP_NOEOH;
+	*pf0 = f0 & want;
+	*pf1 = f1 & (skip | SMFIP_SKIP);
+	*pf2 = 0;
 	*pf3 = 0;
-	if (f1 & SMFIF_SETSYMLIST) {
+	/* remember whether SMFIS_SKIP may be used on this connection */
+	c = calloc(1, sizeof(*c));
+	if (c != NULL) {
+		c->skip_ok = (f1 & SMFIP_SKIP) != 0;
+		if (dm_smfi->setpriv(ctx, c) != MI_SUCCESS) {
+			free(c);
+			c = NULL;
+		}
+	}
+	if (f0 & SMFIF_SETSYMLIST) {
+		dm_smfi->setsymlist(ctx, SMFIM_CONNECT, "j");
 		dm_smfi->setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}");
 		dm_smfi->setsymlist(ctx, SMFIM_ENVRCPT, "i");
 		dm_smfi->setsymlist(ctx, SMFIM_EOM, "i");
@@ -132,11 +122,13 @@ static int client_addr(const _SOCK_ADDR *sa, struct dm_addr *out)
 
 sfsistat dm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
-	struct connctx *c = calloc(1, sizeof(*c));
+	struct connctx *c = conn_of(ctx);     /* made at negotiation, if the MTA negotiated */
 	struct dm_addr client;
 	int known;
 	size_t i;
 
+	if (c == NULL)
+		c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
 	c->cfg = dm_snapshot_pin();
@@ -148,6 +140,7 @@ sfsistat dm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		dm_addr_format(&client, c->client_ip, sizeof(c->client_ip));
 	else
 		snprintf(c->client_ip, sizeof(c->client_ip), "unknown");
+	dm_symval(ctx, "j", c->our_host, sizeof(c->our_host), LOG_MAX);
 	if (dm_smfi->setpriv(ctx, c) != MI_SUCCESS) {
 		conn_free(c);
 		return SMFIS_TEMPFAIL;
@@ -189,7 +182,7 @@ sfsistat dm_envfrom(SMFICTX *ctx, char **argv)
 	c->msg->t_start = dm_now_ms();
 	f += *f == '<';
 	dm_clean(c->msg->from, sizeof(c->msg->from), f, strcspn(f, ">"), LOG_MAX);
-	symval(ctx, "{auth_authen}", c->msg->auth, sizeof(c->msg->auth));
+	dm_symval(ctx, "{auth_authen}", c->msg->auth, sizeof(c->msg->auth), LOG_MAX);
 	c->msgs++;
 	dm_connstage_poll(&c->cs);
 	return SMFIS_CONTINUE;
@@ -313,29 +306,57 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (c->msg->policy != NULL && c->msg->policy != pol)
 		return defer_policy_split(c, ctx, rcpt, pol);
+	if (c->msg->policy == NULL)
+		snprintf(c->msg->rcpt, sizeof(c->msg->rcpt), "%s", rcpt);
 	c->msg->policy = pol;
 	c->msg->rcpt_ok++;
 	c->rcpt_ok++;
 	return SMFIS_CONTINUE;
 }
 
+sfsistat dm_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct connctx *c = conn_of(ctx);
+
+	return c == NULL ? SMFIS_CONTINUE : dm_content_header(c, ctx, name, value);
+}
+
+sfsistat dm_eoh(SMFICTX *ctx)
+{
+	struct connctx *c = conn_of(ctx);
+
+	return c == NULL ? SMFIS_CONTINUE : dm_content_eoh(c);
+}
+
+sfsistat dm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct connctx *c = conn_of(ctx);
+
+	return c == NULL ? SMFIS_CONTINUE : dm_content_body(c, chunk, len);
+}
+
 sfsistat dm_eom(SMFICTX *ctx)
 {
 	struct connctx *c = conn_of(ctx);
+	sfsistat rc = SMFIS_CONTINUE;
 	char qid[40];
 
 	if (c == NULL || c->msg == NULL)
 		return SMFIS_CONTINUE;
 	queue_id(ctx, qid, sizeof(qid));
-	dm_log(LOG_INFO, "%s: accept: client=%s[%s] helo=<%s> from=<%s> rcpts=%u policy=%s dnsbl=%d%s%s%s%s%s total_ms=%u",
-	       qid, c->client_name, c->client_ip, c->helo, c->msg->from, c->msg->rcpt_ok,
-	       c->msg->policy ? c->msg->policy->name : "-", c->cs.findings.dnsbl_score,
-	       c->msg->policy && dm_allowlisted(c->msg->policy, &c->cs.findings) ? " allowlisted=yes" : "",
-	       c->msg->shadowed[0] ? " shadowed=" : "", c->msg->shadowed,
-	       c->msg->auth[0] ? " sasl_username=" : "", c->msg->auth,
-	       (unsigned)(dm_now_ms() - c->msg->t_start));
+	if (dm_content_enabled(c->cfg)) {
+		rc = dm_content_eom(c, ctx, qid);
+	} else {
+		dm_log(LOG_INFO, "%s: accept: client=%s[%s] helo=<%s> from=<%s> rcpts=%u policy=%s dnsbl=%d%s%s%s%s%s total_ms=%u",
+		       qid, c->client_name, c->client_ip, c->helo, c->msg->from, c->msg->rcpt_ok,
+		       c->msg->policy ? c->msg->policy->name : "-", c->cs.findings.dnsbl_score,
+		       c->msg->policy && dm_allowlisted(c->msg->policy, &c->cs.findings) ? " allowlisted=yes" : "",
+		       c->msg->shadowed[0] ? " shadowed=" : "", c->msg->shadowed,
+		       c->msg->auth[0] ? " sasl_username=" : "", c->msg->auth,
+		       (unsigned)(dm_now_ms() - c->msg->t_start));
+	}
 	msg_free(c);
-	return SMFIS_CONTINUE;
+	return rc;
 }
 
 sfsistat dm_abort(SMFICTX *ctx)
@@ -396,14 +417,14 @@ sfsistat dm_close(SMFICTX *ctx)
 struct smfiDesc dm_filter = {
 	"doorman",
 	SMFI_VERSION,
-	SMFIF_SETSYMLIST,
+	SMFIF_SETSYMLIST | SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE,
 	dm_connect,
 	dm_helo,
 	dm_envfrom,
 	dm_envrcpt,
-	NULL,           /* header */
-	NULL,           /* eoh */
-	NULL,           /* body */
+	dm_header,
+	dm_eoh,
+	dm_body,
 	dm_eom,
 	dm_abort,
 	dm_close,

@@ -1,6 +1,7 @@
 /*
  * seam.c - the libmilter side of the seam, and reply helpers on top of it.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "seam.h"
@@ -8,9 +9,18 @@
 
 static const struct dm_seam libmilter_seam = {
 	smfi_getpriv, smfi_setpriv, smfi_getsymval, smfi_setreply, smfi_setsymlist,
+	smfi_addheader, smfi_chgheader, smfi_quarantine,
 };
 
 const struct dm_seam *dm_smfi = &libmilter_seam;
+
+void dm_symval(SMFICTX *ctx, const char *name, char *out, size_t outlen, size_t max)
+{
+	char n[64];
+
+	snprintf(n, sizeof(n), "%s", name);
+	dm_cleans(out, outlen, dm_smfi->getsymval(ctx, n), max);
+}
 
 int dm_setreply(SMFICTX *ctx, const char *code, const char *xcode, const char *text)
 {

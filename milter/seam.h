@@ -13,10 +13,16 @@ struct dm_seam {
 	char *(*getsymval)(SMFICTX *ctx, char *name);
 	int (*setreply)(SMFICTX *ctx, char *rcode, char *xcode, char *message);
 	int (*setsymlist)(SMFICTX *ctx, int stage, char *macros);
+	int (*addheader)(SMFICTX *ctx, char *name, char *value);
+	int (*chgheader)(SMFICTX *ctx, char *name, int idx, char *value);   /* value NULL: delete */
+	int (*quarantine)(SMFICTX *ctx, char *reason);
 };
 
 /* Points at the libmilter implementation unless a test replaces it. */
 extern const struct dm_seam *dm_smfi;
+
+/* A macro's value, cleaned and bounded to max; "" when absent. */
+void dm_symval(SMFICTX *ctx, const char *name, char *out, size_t outlen, size_t max);
 
 /* Set an SMTP reply: text is plain (doubles '%' itself). Returns 0 or -1. */
 int dm_setreply(SMFICTX *ctx, const char *code, const char *xcode, const char *text);

@@ -38,7 +38,12 @@ static int f_setreply(SMFICTX *ctx, char *rcode, char *xcode, char *msg)
 }
 static int f_setsymlist(SMFICTX *ctx, int stage, char *m) { (void)ctx; (void)stage; (void)m; return MI_SUCCESS; }
 
-static const struct dm_seam fake = { f_getpriv, f_setpriv, f_getsymval, f_setreply, f_setsymlist };
+static int f_addheader(SMFICTX *ctx, char *n, char *v) { (void)ctx; (void)n; (void)v; return MI_SUCCESS; }
+static int f_chgheader(SMFICTX *ctx, char *n, int i, char *v) { (void)ctx; (void)n; (void)i; (void)v; return MI_SUCCESS; }
+static int f_quarantine(SMFICTX *ctx, char *r) { (void)ctx; (void)r; return MI_SUCCESS; }
+
+static const struct dm_seam fake = { f_getpriv, f_setpriv, f_getsymval, f_setreply, f_setsymlist,
+                                     f_addheader, f_chgheader, f_quarantine };
 
 struct row {
 	const char *name;

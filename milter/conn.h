@@ -1,0 +1,57 @@
+/*
+ * conn.h - the private state libmilter keeps for us: one connctx per SMTP
+ * connection, owning at most one msgctx (the message in progress). Shared
+ * by callbacks.c (connect stage) and content.c (content stage) only.
+ */
+#ifndef DOORMAN_CONN_H
+#define DOORMAN_CONN_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "connstage.h"
+#include "spamd.h"
+
+#define LOG_MAX 100             /* bound on any outside text in a log line */
+
+#define XSPAM_NAMES 16
+
+struct msgctx {
+	char from[LOG_MAX + 1];
+	char rcpt[256];               /* first accepted recipient (spamd_user %r/%d) */
+	char auth[LOG_MAX + 1];       /* {auth_authen}; "" = not authenticated */
+	const struct dm_policy *policy;   /* of the first accepted recipient */
+	unsigned rcpt_ok, rcpt_rejected, rcpt_deferred;
+	char shadowed[32];            /* check name that was shadowed, for the summary */
+	uint64_t t_start;
+	/* content stage (content.c) */
+	int scan_decided;             /* header seen: whether to scan is settled */
+	int scanning;                 /* a spamd session is (or was) open */
+	char no_scan[64];             /* why not scanned: "authenticated", "allowlisted", "policy", "" */
+	struct spamd_session *sess;
+	char scan_err[256];           /* spamd_begin's failure, kept for EOM */
+	int skipping;                 /* max_size reached: body no longer sent */
+	unsigned long size;           /* header + body bytes seen */
+	char *subject;                /* first Subject value (bounded copy), NULL if none */
+	char xspam[XSPAM_NAMES][64];  /* incoming X-Spam-* header names (as sent) */
+	unsigned xspam_count[XSPAM_NAMES];
+	int nxspam;
+};
+
+struct connctx {
+	struct dm_config *cfg;
+	char client_ip[64];
+	char client_name[LOG_MAX + 1];
+	int trusted;
+	char helo[LOG_MAX + 1];       /* cleaned, for logs and replies */
+	struct dm_connstage cs;
+	int warned;                   /* zone problems logged (once per connection) */
+	int skip_ok;                  /* the MTA understands SMFIS_SKIP */
+	char our_host[LOG_MAX + 1];   /* macro j, for the synthesized Received */
+	unsigned msgs, rcpt_ok, rcpt_rejected, rcpt_deferred;
+	uint64_t t_connect;
+	struct msgctx *msg;
+};
+
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * content.c - stream each message to spamd while it arrives and act on the
+ * score at end of message, under the message's one policy.
+ *
+ * Never buffers the message: headers and body chunks go to spamd as they
+ * come (filters/spamd.c holds one small buffer), past [spamd] max_size the
+ * body is skipped. A spamd that fails never rejects and never drops: the
+ * policy's on_error accepts with "X-Spam-Status: unscanned (why)" or
+ * tempfails. Incoming X-Spam-* headers, every copy, are deleted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "content.h"
+#include "headers.h"
+#include "log.h"
+#include "seam.h"
+#include "text.h"
+#include "verdict.h"
+
+int dm_content_enabled(const struct dm_config *cfg)
+{
+	return cfg->nspamd > 0 && cfg->spamd_pool != NULL;
+}
+
+static const struct dm_policy *policy_of(const struct connctx *c)
+{
+	return c->msg->policy != NULL ? c->msg->policy : c->cfg->def;
+}
+
+/* Send text, turning a bare LF (libmilter's folding) into CRLF. */
+static int send_text(struct msgctx *m, const char *s, size_t len)
+{
+	size_t i, start = 0;
+	int rc = SPAMD_WRITE_OK;
+
+	for (i = 0; i < len && rc == SPAMD_WRITE_OK; i++) {
+		if (s[i] != '\n' || (i > 0 && s[i - 1] == '\r'))
+			continue;
+		rc = spamd_write(m->sess, s + start, i - start);
+		if (rc == SPAMD_WRITE_OK)
+			rc = spamd_write(m->sess, "\r\n", 2);
+		start = i + 1;
+	}
+	if (rc == SPAMD_WRITE_OK && start < len)
+		rc = spamd_write(m->sess, s + start, len - start);
+	if (rc == SPAMD_WRITE_FULL)
+		m->skipping = 1;
+	return rc;
+}
+
+static int send_header(struct msgctx *m, const char *name, const char *value)
+{
+	int rc;
+
+	if (m->sess == NULL || m->skipping)
+		return SPAMD_WRITE_OK;
+	rc = send_text(m, name, strlen(name));
+	if (rc == SPAMD_WRITE_OK)
+		rc = send_text(m, ": ", 2);
+	if (rc == SPAMD_WRITE_OK)
+		rc = send_text(m, value, strlen(value));
+	if (rc == SPAMD_WRITE_OK)
+		rc = send_text(m, "\r\n", 2);
+	return rc;
+}
+
+/* "%d" -> recipient domain, "%r" -> recipient, anything else as is. */
+static void spamd_user(const struct dm_policy *pol, const char *rcpt, char *out, size_t outlen)
+{
+	const char *at = strrchr(rcpt, '@');
+	size_t o = 0;
+	const char *p;
+
+	for (p = pol->spamd_user; *p && o + 1 < outlen; p++) {
+		const char *sub = NULL;
+		if (p[0] == '%' && p[1] == 'd')
+			sub = at ? at + 1 : "";
+		else if (p[0] == '%' && p[1] == 'r')
+			sub = rcpt;
+		if (sub == NULL) {
+			out[o++] = *p;
+			continue;
+		}
+		p++;
+		while (*sub && o + 1 < outlen)
+			out[o++] = *sub++;
+	}
+	out[o] = '\0';
+}
+
+/* At the first header: scan or not, and open the spamd session. */
+static void decide_scan(struct connctx *c, SMFICTX *ctx)
+{
+	struct msgctx *m = c->msg;
+	const struct dm_policy *pol = policy_of(c);
+	static const enum spamd_cmd cmds[] = { SPAMD_CMD_CHECK, SPAMD_CMD_SYMBOLS, SPAMD_CMD_REPORT };
+	struct hdr_received rcv;
+	char user[256], value[HDR_RECEIVED_SIZE], qid[40];
+
+	m->scan_decided = 1;
+	if (!dm_content_enabled(c->cfg))
+		snprintf(m->no_scan, sizeof(m->no_scan), "no spamd configured");
+	else if (pol->spam_mode == DM_MODE_OFF)
+		snprintf(m->no_scan, sizeof(m->no_scan), "policy");
+	else if (m->auth[0] != '\0' && !pol->scan_authenticated)
+		snprintf(m->no_scan, sizeof(m->no_scan), "authenticated");
+	else if (!pol->scan_allowlisted && dm_allowlisted(pol, &c->cs.findings))
+		snprintf(m->no_scan, sizeof(m->no_scan), "allowlisted");
+	if (m->no_scan[0] != '\0')
+		return;
+	spamd_user(pol, m->rcpt, user, sizeof(user));
+	m->scanning = 1;
+	if (spamd_begin(c->cfg->spamd_pool, cmds[pol->spam_detail], user, c->cfg->spamd_connect_timeout_ms,
+	                c->cfg->spamd_timeout_ms, c->cfg->spamd_max_size, &m->sess, m->scan_err,
+	                sizeof(m->scan_err)) < 0) {
+		m->sess = NULL;
+		return;
+	}
+	/* SpamAssassin's trust path must see the real client first */
+	dm_symval(ctx, "i", qid, sizeof(qid), LOG_MAX);
+	memset(&rcv, 0, sizeof(rcv));
+	rcv.helo = c->helo;
+	rcv.client_name = c->client_name;
+	rcv.client_addr = c->client_ip;
+	rcv.our_host = c->our_host[0] ? c->our_host : (c->cfg->nhostnames ? c->cfg->hostnames[0] : "localhost");
+	rcv.queue_id = qid;
+	rcv.when = time(NULL);
+	if (hdr_received(value, sizeof(value), &rcv) >= 0)
+		send_header(m, "Received", value);
+}
+
+static void remember_xspam(struct msgctx *m, const char *name)
+{
+	int i;
+
+	for (i = 0; i < m->nxspam; i++)
+		if (strcasecmp(m->xspam[i], name) == 0) {
+			m->xspam_count[i]++;
+			return;
+		}
+	if (m->nxspam == XSPAM_NAMES || strlen(name) >= sizeof(m->xspam[0]))
+		return;
+	snprintf(m->xspam[m->nxspam], sizeof(m->xspam[0]), "%s", name);
+	m->xspam_count[m->nxspam++] = 1;
+}
+
+sfsistat dm_content_header(struct connctx *c, SMFICTX *ctx, const char *name, const char *value)
+{
+	struct msgctx *m = c->msg;
+
+	if (m == NULL)
+		return SMFIS_CONTINUE;
+	if (name == NULL)
+		name = "";
+	if (value == NULL)
+		value = "";
+	m->size += strlen(name) + strlen(value) + 4;
+	if (strncasecmp(name, "X-Spam-", 7) == 0)
+		remember_xspam(m, name);
+	if (m->subject == NULL && strcasecmp(name, "Subject") == 0)
+		m->subject = strndup(value, HDR_SUBJECT_MAX);
+	if (!m->scan_decided)
+		decide_scan(c, ctx);
+	send_header(m, name, value);
+	return SMFIS_CONTINUE;
+}
+
+sfsistat dm_content_eoh(struct connctx *c)
+{
+	if (c->msg != NULL && c->msg->sess != NULL && !c->msg->skipping)
+		send_text(c->msg, "\r\n", 2);
+	return SMFIS_CONTINUE;
+}
+
+sfsistat dm_content_body(struct connctx *c, const unsigned char *chunk, size_t len)
+{
+	struct msgctx *m = c->msg;
+
+	if (m == NULL)
+		return SMFIS_CONTINUE;
+	m->size += len;
+	if (m->sess != NULL && !m->skipping)
+		send_text(m, (const char *)chunk, len);
+	/* nothing more to send: the MTA may stop sending the body */
+	if ((m->sess == NULL || m->skipping) && c->skip_ok)
+		return SMFIS_SKIP;
+	return SMFIS_CONTINUE;
+}
+
+void dm_content_reset(struct msgctx *m)
+{
+	if (m == NULL)
+		return;
+	spamd_abort(m->sess);
+	m->sess = NULL;
+	free(m->subject);
+	m->subject = NULL;
+}
+
+static void add_header(SMFICTX *ctx, const char *name, const char *value)
+{
+	char n[64], v[8192];
+
+	snprintf(n, sizeof(n), "%s", name);
+	snprintf(v, sizeof(v), "%s", value);
+	if (dm_smfi->addheader(ctx, n, v) != MI_SUCCESS)
+		dm_log(LOG_WARNING, "cannot add header %s", name);
+}
+
+static void delete_xspam(struct msgctx *m, SMFICTX *ctx)
+{
+	int i, idx;
+
+	for (i = 0; i < m->nxspam; i++)
+		for (idx = (int)m->xspam_count[i]; idx >= 1; idx--)
+			if (dm_smfi->chgheader(ctx, m->xspam[i], idx, NULL) != MI_SUCCESS)
+				dm_log(LOG_WARNING, "cannot delete header %s", m->xspam[i]);
+}
+
+static void log_scan(struct connctx *c, const char *qid, const char *action, const char *score,
+                     const char *tests, const struct spamd_answer *a, const char *reason)
+{
+	struct msgctx *m = c->msg;
+	char why[LOG_MAX + 1];
+
+	dm_cleans(why, sizeof(why), reason, LOG_MAX);
+	dm_log(LOG_INFO, "%s: scan: client=%s[%s] helo=<%s> from=<%s> rcpts=%u policy=%s dnsbl=%d score=%s "
+	       "action=%s%s%.300s spamd=%s spamd_ms=%u size=%lu%s%s%s%s%s total_ms=%u%s%s",
+	       qid, c->client_name, c->client_ip, c->helo, m->from, m->rcpt_ok, policy_of(c)->name,
+	       c->cs.findings.dnsbl_score, score, action, tests && *tests ? " tests=" : "", tests ? tests : "",
+	       a && a->backend[0] ? a->backend : "-", a ? a->elapsed_ms : 0, m->size,
+	       m->skipping ? " truncated=yes" : "", m->shadowed[0] ? " shadowed=" : "", m->shadowed,
+	       m->auth[0] ? " sasl_username=" : "", m->auth, (unsigned)(dm_now_ms() - m->t_start),
+	       why[0] ? " reason=" : "", why);
+}
+
+/* spamd gave no verdict: accept with a header saying so, or tempfail. */
+static sfsistat unscanned(struct connctx *c, SMFICTX *ctx, const char *qid, const char *why,
+                          const struct spamd_answer *a)
+{
+	const struct dm_policy *pol = policy_of(c);
+	char v[256];
+
+	if (pol->on_error_tempfail && pol->spam_mode == DM_MODE_ENFORCE) {
+		const struct dm_reply *r = &pol->reply[DM_REPLY_SPAM_ERROR];
+		struct dm_reply_vars vars;
+		char text[512];
+
+		memset(&vars, 0, sizeof(vars));
+		vars.helo = c->helo;
+		vars.client = c->client_ip;
+		vars.reason = why;
+		vars.url = pol->help_url;
+		dm_reply_expand(r, &vars, text, sizeof(text));
+		if (dm_setreply(ctx, r->code, r->xcode, text) < 0)
+			dm_log(LOG_WARNING, "cannot set reply %s %s", r->code, r->xcode);
+		log_scan(c, qid, "tempfail", "-", NULL, a, why);
+		return SMFIS_TEMPFAIL;
+	}
+	if (hdr_spam_unscanned(v, sizeof(v), why) >= 0)
+		add_header(ctx, "X-Spam-Status", v);
+	log_scan(c, qid, "unscanned", "-", NULL, a, why);
+	return SMFIS_CONTINUE;
+}
+
+sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
+{
+	struct msgctx *m = c->msg;
+	const struct dm_policy *pol = policy_of(c);
+	struct spamd_answer a;
+	enum { PASS, TAG, QUARANTINE, REJECT } act = PASS, would = PASS;
+	static const char *const names[] = { "pass", "tag", "quarantine", "reject" };
+	char score[32], req[32], v[HDR_SUBJECT_SIZE + HDR_REPORT_MAX];
+	double required;
+
+	if (!m->scan_decided)
+		decide_scan(c, ctx);
+	delete_xspam(m, ctx);
+	if (m->no_scan[0] != '\0') {
+		log_scan(c, qid, "skip", "-", NULL, NULL, m->no_scan);
+		return SMFIS_CONTINUE;
+	}
+	if (m->sess == NULL)
+		return unscanned(c, ctx, qid, m->scan_err, NULL);
+	spamd_end(m->sess, &a);
+	m->sess = NULL;
+	if (a.outcome != SPAMD_OK) {
+		dm_log(LOG_WARNING, "%s: spamd %s: %s", qid, spamd_outcome_name(a.outcome), a.error);
+		return unscanned(c, ctx, qid, a.error, &a);
+	}
+
+	/* the policy's thresholds, not spamd's, decide */
+	if (a.reply.score >= pol->reject_score)
+		would = REJECT;
+	else if (a.reply.score >= pol->quarantine_score)
+		would = QUARANTINE;
+	else if (a.reply.score >= pol->tag_score)
+		would = TAG;
+	act = pol->spam_mode == DM_MODE_ENFORCE ? would : PASS;
+	required = pol->tag_score < DM_SCORE_OFF ? pol->tag_score : a.reply.threshold;
+	hdr_spam_score(score, sizeof(score), a.reply.score);
+	hdr_spam_score(req, sizeof(req), required);
+
+	if (act == REJECT) {
+		const struct dm_reply *r = &pol->reply[DM_REPLY_SPAM];
+		struct dm_reply_vars vars;
+		char text[512];
+
+		memset(&vars, 0, sizeof(vars));
+		vars.helo = c->helo;
+		vars.client = c->client_ip;
+		vars.score = score;
+		vars.url = pol->help_url;
+		dm_reply_expand(r, &vars, text, sizeof(text));
+		if (dm_setreply(ctx, r->code, r->xcode, text) < 0)
+			dm_log(LOG_WARNING, "cannot set reply %s %s", r->code, r->xcode);
+		snprintf(v, sizeof(v), "%s/%s", score, req);
+		log_scan(c, qid, "reject", v, a.reply.symbols, &a, "");
+		return SMFIS_REJECT;
+	}
+	if (hdr_spam_status(v, sizeof(v), act >= TAG, a.reply.score, required,
+	                    pol->spam_detail == DM_SPAM_CHECK ? NULL : a.reply.symbols) >= 0)
+		add_header(ctx, "X-Spam-Status", v);
+	add_header(ctx, "X-Spam-Score", score);
+	if (hdr_spam_level(v, sizeof(v), a.reply.score) >= 0 && v[0] != '\0')
+		add_header(ctx, "X-Spam-Level", v);
+	if (act >= TAG) {
+		add_header(ctx, "X-Spam-Flag", HDR_SPAM_FLAG_VALUE);
+		if (pol->subject_tag[0] != '\0' && hdr_subject_tag(v, sizeof(v), m->subject, pol->subject_tag) >= 0 &&
+		    (m->subject == NULL || strcmp(v, m->subject) != 0)) {
+			if (m->subject == NULL)
+				add_header(ctx, "Subject", v);
+			else if (dm_smfi->chgheader(ctx, "Subject", 1, v) != MI_SUCCESS)
+				dm_log(LOG_WARNING, "%s: cannot change the Subject", qid);
+		}
+	}
+	if (pol->spam_detail == DM_SPAM_REPORT && a.reply.report[0] != '\0' &&
+	    hdr_spam_report(v, sizeof(v), a.reply.report, strlen(a.reply.report)) >= 0 && v[0] != '\0')
+		add_header(ctx, "X-Spam-Report", v);
+	if (m->shadowed[0] != '\0') {
+		snprintf(v, sizeof(v), "shadow: would have refused at RCPT (check=%s)", m->shadowed);
+		add_header(ctx, "X-Doorman", v);
+	}
+	if (act == QUARANTINE) {
+		char reason[128];
+		snprintf(reason, sizeof(reason), "doorman: spam score %s >= %.1f", score, pol->quarantine_score);
+		if (dm_smfi->quarantine(ctx, reason) != MI_SUCCESS)
+			dm_log(LOG_WARNING, "%s: cannot quarantine", qid);
+	}
+	snprintf(v, sizeof(v), "%s/%s", score, req);
+	if (pol->spam_mode == DM_MODE_SHADOW && would != PASS) {
+		char what[40];
+		snprintf(what, sizeof(what), "pass shadow=would_%s", names[would]);
+		log_scan(c, qid, what, v, a.reply.symbols, &a, "");
+	} else {
+		log_scan(c, qid, names[act], v, a.reply.symbols, &a, "");
+	}
+	return SMFIS_CONTINUE;
+}
