@@ -9,7 +9,8 @@
 # the 452 split), dnsfail.example (tempfail when the HELO lookup fails),
 # scored.example (DNSBL threshold 3), rdns.example (rDNS checks on),
 # txt.example (DNSBL reply with the zone's TXT), shadowbl.example (DNSBL in
-# shadow mode).
+# shadow mode), tagonly.example, quarantine.example, errtf.example,
+# report.example (content stage). DM_SPAMD_SERVERS (optional) sets [spamd].
 # DM_ZONES (optional) sets [dns] zones; DM_SELFTEST the self-test interval
 # (default 0: none, so that a dead zone stays in use).
 
@@ -36,6 +37,9 @@ timeout_ms = ${DM_DNS_TIMEOUT_MS:-1500}
 zones      = ${DM_ZONES:-}
 selftest_interval = ${DM_SELFTEST:-0}
 CONF
+	if [ -n "${DM_SPAMD_SERVERS:-}" ]; then
+		printf '\n[spamd]\nservers = %s\ntimeout_ms = 30000\nbackoff_ms = 60000\n' "$DM_SPAMD_SERVERS" >>"$DM_CONF"
+	fi
 	cat >"$etc/policy.d/default.conf" <<'CONF'
 [replies]
 help_url = https://mx.test.example.net/policy
@@ -59,6 +63,11 @@ CONF
 	printf '[replies]\ndnsbl = 554 5.7.1 Service unavailable; client [%%c] blocked using %%z; %%t\n' \
 		>"$etc/policy.d/txt.example.conf"
 	printf '[dnsbl]\nmode = shadow\n' >"$etc/policy.d/shadowbl.example.conf"
+	# content stage: tag only, quarantine, tempfail when spamd fails, a report
+	printf '[spam]\nreject_score = off\n' >"$etc/policy.d/tagonly.example.conf"
+	printf '[spam]\nreject_score = off\nquarantine_score = 10\n' >"$etc/policy.d/quarantine.example.conf"
+	printf '[spam]\non_error = tempfail\n' >"$etc/policy.d/errtf.example.conf"
+	printf '[spam]\nreject_score = off\ndetails = report\n' >"$etc/policy.d/report.example.conf"
 	export DM_CONF DM_SOCK DM_LOG
 }
 

@@ -484,3 +484,18 @@ svc_leftovers() {
 	done
 	return 0
 }
+
+# svc_start_spamd: Debian's spamd (no network tests, no per-user config) on a
+# private unix socket and 127.0.0.1:<free port>; waits (up to 60 s) until it
+# has started. Exports DM_SPAMD_SOCK, DM_SPAMD_PORT, DM_SPAMD_LOG.
+svc_start_spamd() {
+	local dir=$DM_WORK/spamd port
+	port=$(svc_free_port)
+	mkdir -p "$dir"
+	DM_SPAMD_SOCK=$dir/spamd.sock DM_SPAMD_PORT=$port DM_SPAMD_LOG=$dir/spamd.log
+	export DM_SPAMD_SOCK DM_SPAMD_PORT DM_SPAMD_LOG
+	svc_start_bg spamd "$DM_SPAMD_LOG" spamd -L -x -u nobody -m "${DM_SPAMD_CHILDREN:-3}" -s stderr \
+		--listen="$DM_SPAMD_SOCK" --listen="127.0.0.1:$port" --pidfile="$dir/spamd.pid" || return 1
+	_svc_spamd_ready() { [ -S "$DM_SPAMD_SOCK" ] && grep -q 'server started' "$DM_SPAMD_LOG"; }
+	svc_wait_until 60 _svc_spamd_ready || _svc_fail "spamd did not start" "$DM_SPAMD_LOG"
+}
