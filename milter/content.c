@@ -238,6 +238,25 @@ static void log_scan(struct connctx *c, const char *qid, const char *action, con
 	       why[0] ? " reason=" : "", why);
 }
 
+/* Set the policy's reply i (%r reason, %s score) for the end of data. */
+static void set_reply(struct connctx *c, SMFICTX *ctx, int i, const char *reason, const char *score)
+{
+	const struct dm_policy *pol = policy_of(c);
+	const struct dm_reply *r = &pol->reply[i];
+	struct dm_reply_vars vars;
+	char text[512];
+
+	memset(&vars, 0, sizeof(vars));
+	vars.helo = c->helo;
+	vars.client = c->client_ip;
+	vars.reason = reason;
+	vars.score = score;
+	vars.url = pol->help_url;
+	dm_reply_expand(r, &vars, text, sizeof(text));
+	if (dm_setreply(ctx, r->code, r->xcode, text) < 0)
+		dm_log(LOG_WARNING, "cannot set reply %s %s", r->code, r->xcode);
+}
+
 /* spamd gave no verdict: accept with a header saying so, or tempfail. */
 static sfsistat unscanned(struct connctx *c, SMFICTX *ctx, const char *qid, const char *why,
                           const struct spamd_answer *a)
@@ -246,18 +265,7 @@ static sfsistat unscanned(struct connctx *c, SMFICTX *ctx, const char *qid, cons
 	char v[256];
 
 	if (pol->on_error_tempfail && pol->spam_mode == DM_MODE_ENFORCE) {
-		const struct dm_reply *r = &pol->reply[DM_REPLY_SPAM_ERROR];
-		struct dm_reply_vars vars;
-		char text[512];
-
-		memset(&vars, 0, sizeof(vars));
-		vars.helo = c->helo;
-		vars.client = c->client_ip;
-		vars.reason = why;
-		vars.url = pol->help_url;
-		dm_reply_expand(r, &vars, text, sizeof(text));
-		if (dm_setreply(ctx, r->code, r->xcode, text) < 0)
-			dm_log(LOG_WARNING, "cannot set reply %s %s", r->code, r->xcode);
+		set_reply(c, ctx, DM_REPLY_SPAM_ERROR, why, NULL);
 		log_scan(c, qid, "tempfail", "-", NULL, a, why);
 		return SMFIS_TEMPFAIL;
 	}
@@ -306,18 +314,7 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 	hdr_spam_score(req, sizeof(req), required);
 
 	if (act == REJECT) {
-		const struct dm_reply *r = &pol->reply[DM_REPLY_SPAM];
-		struct dm_reply_vars vars;
-		char text[512];
-
-		memset(&vars, 0, sizeof(vars));
-		vars.helo = c->helo;
-		vars.client = c->client_ip;
-		vars.score = score;
-		vars.url = pol->help_url;
-		dm_reply_expand(r, &vars, text, sizeof(text));
-		if (dm_setreply(ctx, r->code, r->xcode, text) < 0)
-			dm_log(LOG_WARNING, "cannot set reply %s %s", r->code, r->xcode);
+		set_reply(c, ctx, DM_REPLY_SPAM, NULL, score);
 		snprintf(v, sizeof(v), "%s/%s", score, req);
 		log_scan(c, qid, "reject", v, a.reply.symbols, &a, "");
 		return SMFIS_REJECT;
