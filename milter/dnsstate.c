@@ -17,6 +17,7 @@
 #include "log.h"
 #include "resolver.h"
 #include "snapshot.h"
+#include "spamd.h"
 
 #define MAX_HEALTH 64
 
@@ -179,6 +180,22 @@ int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 	return suspended;
 }
 
+/* The spamd backends' counters: how the pool fares, which are backing off. */
+static void log_spamd(struct spamd_pool *pool)
+{
+	struct spamd_backend_stats st[SPAMD_BACKENDS_MAX];
+	size_t i, n = spamd_pool_stats(pool, st, SPAMD_BACKENDS_MAX);
+
+	for (i = 0; i < n && i < SPAMD_BACKENDS_MAX; i++) {
+		if (st[i].backoff_left_ms > 0)
+			dm_log(LOG_WARNING, "spamd %s: requests=%lu failures=%lu in_flight=%u skipped_for_ms=%u",
+			       st[i].name, st[i].requests, st[i].failures, st[i].in_flight, st[i].backoff_left_ms);
+		else
+			dm_log(LOG_INFO, "spamd %s: requests=%lu failures=%lu in_flight=%u",
+			       st[i].name, st[i].requests, st[i].failures, st[i].in_flight);
+	}
+}
+
 static pthread_cond_t kick = PTHREAD_COND_INITIALIZER;
 static int kicked;
 
@@ -202,6 +219,8 @@ static void *zonecheck_thread(void *arg)
 			dm_zonecheck_run(cfg, NULL);
 		else
 			purge(NULL);      /* no self-test: no zone stays suspended */
+		if (cfg != NULL && cfg->spamd_pool != NULL)
+			log_spamd(cfg->spamd_pool);
 		dm_snapshot_unpin(cfg);
 		if (cache != NULL) {
 			struct dm_dnscache_stats st;
