@@ -394,7 +394,9 @@ static void apply(struct parse_ctx *c, const struct key *k, const char *v, int c
 	case K_SIZE:
 		errno = 0;
 		u = strtoul(v, &end, 10);
-		if (*end == 'K' || *end == 'k')
+		if (u > 100ul * 1024 * 1024)
+			errno = ERANGE;            /* before scaling: no wrap-around */
+		else if (*end == 'K' || *end == 'k')
 			u *= 1024, end++;
 		else if (*end == 'M' || *end == 'm')
 			u *= 1024 * 1024, end++;
@@ -767,12 +769,12 @@ void dm_config_dump(const struct dm_config *cfg, FILE *out)
 	fprintf(out, "%-16s = %u\n", "cache_min_ttl", cfg->cache_min_ttl);
 	fprintf(out, "%-16s = %u\n", "cache_max_ttl", cfg->cache_max_ttl);
 	fprintf(out, "%-16s = %u\n", "selftest_interval", cfg->selftest_interval);
-	fprintf(out, "\n[spamd]\n%-18s =", "servers");
+	fprintf(out, "\n[spamd]\n%s%-18s =", cfg->nspamd ? "" : "; no servers: no content scan\n;", "servers");
 	for (i = 0; i < cfg->nspamd; i++)
 		fprintf(out, "%s %s", i ? "," : "", cfg->spamd[i].name);
-	fprintf(out, "%s\n%-18s = %u\n%-18s = %u\n%-18s = %luK\n%-18s = %u\n%-18s = %u\n",
-	        cfg->nspamd ? "" : " ; (none: no content scan)", "connect_timeout_ms", cfg->spamd_connect_timeout_ms,
-	        "timeout_ms", cfg->spamd_timeout_ms, "max_size", cfg->spamd_max_size / 1024,
+	fprintf(out, "\n%-18s = %u\n%-18s = %u\n%-18s = %lu\n%-18s = %u\n%-18s = %u\n",
+	        "connect_timeout_ms", cfg->spamd_connect_timeout_ms,
+	        "timeout_ms", cfg->spamd_timeout_ms, "max_size", cfg->spamd_max_size,
 	        "max_parallel", cfg->spamd_max_parallel, "backoff_ms", cfg->spamd_backoff_ms);
 	if (cfg->def != NULL)
 		dm_policy_dump(cfg->def, out);

@@ -280,6 +280,8 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	vars.client = c->client_ip;
 	dm_decide_connect(pol, &c->cs.findings, &vars, &d);
 
+	if (dm_policy_exempt(pol, rcpt))
+		c->msg->has_exempt = 1;
 	if (d.action != DM_ACT_OFF && dm_policy_exempt(pol, rcpt)) {
 		log_rcpt(c, ctx, "pass", &d, rcpt, pol, " exempt=recipient");
 	} else if (d.action != DM_ACT_OFF && c->msg->auth[0] != '\0') {

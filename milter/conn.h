@@ -33,7 +33,8 @@ struct msgctx {
 	int skipping;                 /* max_size reached: body no longer sent */
 	unsigned long size;           /* header + body bytes seen */
 	char *subject;                /* first Subject value (bounded copy), NULL if none */
-	char xspam[XSPAM_NAMES][64];  /* incoming X-Spam-* header names (as sent) */
+	int has_exempt;               /* an exempt recipient (postmaster...): never rejected as spam */
+	char xspam[XSPAM_NAMES][64];  /* incoming X-Spam-* header names; the first ones are ours */
 	unsigned xspam_count[XSPAM_NAMES];
 	int nxspam;
 };

@@ -128,20 +128,36 @@ static void decide_scan(struct connctx *c, SMFICTX *ctx)
 	rcv.client_addr = c->client_ip;
 	rcv.our_host = c->our_host[0] ? c->our_host : (c->cfg->nhostnames ? c->cfg->hostnames[0] : "localhost");
 	rcv.queue_id = qid;
+	rcv.proto = m->auth[0] ? "ESMTPA" : "ESMTP";
 	rcv.when = time(NULL);
 	if (hdr_received(value, sizeof(value), &rcv) >= 0)
 		send_header(m, "Received", value);
 }
 
+/* The names doorman itself adds: their incoming copies are always deleted,
+ * however many other X-Spam-* names a sender piles up first. */
+static const char *const our_names[] = {
+	"X-Spam-Status", "X-Spam-Flag", "X-Spam-Score", "X-Spam-Level", "X-Spam-Report",
+};
+#define NOURS (sizeof(our_names) / sizeof(our_names[0]))
+
 static void remember_xspam(struct msgctx *m, const char *name)
 {
 	int i;
 
+	if (m->nxspam == 0) {
+		for (i = 0; i < (int)NOURS; i++) {
+			snprintf(m->xspam[i], sizeof(m->xspam[0]), "%s", our_names[i]);
+			m->xspam_count[i] = 0;
+		}
+		m->nxspam = (int)NOURS;
+	}
 	for (i = 0; i < m->nxspam; i++)
 		if (strcasecmp(m->xspam[i], name) == 0) {
 			m->xspam_count[i]++;
 			return;
 		}
+	/* other X-Spam-* names: as many as fit (they are not ours to trust anyway) */
 	if (m->nxspam == XSPAM_NAMES || strlen(name) >= sizeof(m->xspam[0]))
 		return;
 	snprintf(m->xspam[m->nxspam], sizeof(m->xspam[0]), "%s", name);
@@ -285,8 +301,10 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 	char score[32], req[32], v[HDR_SUBJECT_SIZE + HDR_REPORT_MAX];
 	double required;
 
+	/* no header came (the MTA was told at negotiation not to send them,
+	 * e.g. a reload enabled spamd in between): nothing to scan */
 	if (!m->scan_decided)
-		decide_scan(c, ctx);
+		snprintf(m->no_scan, sizeof(m->no_scan), "no headers seen");
 	delete_xspam(m, ctx);
 	if (m->no_scan[0] != '\0') {
 		log_scan(c, qid, "skip", "-", NULL, NULL, m->no_scan);
@@ -309,6 +327,9 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 	else if (a.reply.score >= pol->tag_score)
 		would = TAG;
 	act = pol->spam_mode == DM_MODE_ENFORCE ? would : PASS;
+	/* postmaster and abuse always get their mail: tag it instead */
+	if (act == REJECT && m->has_exempt)
+		act = TAG;
 	required = pol->tag_score < DM_SCORE_OFF ? pol->tag_score : a.reply.threshold;
 	hdr_spam_score(score, sizeof(score), a.reply.score);
 	hdr_spam_score(req, sizeof(req), required);
@@ -319,8 +340,8 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 		log_scan(c, qid, "reject", v, a.reply.symbols, &a, "");
 		return SMFIS_REJECT;
 	}
-	if (hdr_spam_status(v, sizeof(v), act >= TAG, a.reply.score, required,
-	                    pol->spam_detail == DM_SPAM_CHECK ? NULL : a.reply.symbols) >= 0)
+	if (hdr_spam_status(v, sizeof(v), would >= TAG, a.reply.score, required,
+	                    pol->spam_detail == DM_SPAM_SYMBOLS ? a.reply.symbols : NULL) >= 0)
 		add_header(ctx, "X-Spam-Status", v);
 	add_header(ctx, "X-Spam-Score", score);
 	if (hdr_spam_level(v, sizeof(v), a.reply.score) >= 0 && v[0] != '\0')
