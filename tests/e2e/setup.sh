@@ -73,8 +73,10 @@ CONF
 
 dm_start_doorman() {
 	"$top_builddir/doorman" -c "$DM_CONF" -n >/dev/null || return 1
-	svc_start_bg doorman "$DM_LOG" "$top_builddir/doorman" -f -c "$DM_CONF"
-	svc_wait_until 5 test -S "$DM_SOCK" || _svc_fail "doorman did not create $DM_SOCK" "$DM_LOG"
+	# DM_WRAPPER: run doorman under e.g. "valgrind --error-exitcode=99 --leak-check=full"
+	# shellcheck disable=SC2086
+	svc_start_bg doorman "$DM_LOG" ${DM_WRAPPER:-} "$top_builddir/doorman" -f -c "$DM_CONF"
+	svc_wait_until "${DM_START_WAIT:-5}" test -S "$DM_SOCK" || _svc_fail "doorman did not create $DM_SOCK" "$DM_LOG"
 }
 
 # dm_log_has PATTERN: doorman's log has a line matching the extended regex.
