@@ -267,6 +267,7 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	const struct dm_policy *pol;
 	const char *domain;
 	char rcpt[256];
+	int exempt;
 
 	if (c == NULL || c->msg == NULL)
 		return SMFIS_TEMPFAIL;
@@ -280,9 +281,9 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	vars.client = c->client_ip;
 	dm_decide_connect(pol, &c->cs.findings, &vars, &d);
 
-	if (dm_policy_exempt(pol, rcpt))
-		c->msg->has_exempt = 1;
-	if (d.action != DM_ACT_OFF && dm_policy_exempt(pol, rcpt)) {
+	exempt = dm_policy_exempt(pol, rcpt);
+	c->msg->has_exempt |= exempt;
+	if (d.action != DM_ACT_OFF && exempt) {
 		log_rcpt(c, ctx, "pass", &d, rcpt, pol, " exempt=recipient");
 	} else if (d.action != DM_ACT_OFF && c->msg->auth[0] != '\0') {
 		char extra[LOG_MAX + 32];
