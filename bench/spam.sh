@@ -34,6 +34,8 @@ ROUNDS4=${ROUNDS4:-8}
 ROUNDS100=${ROUNDS100:-4}
 NBIG=${NBIG:-10}
 BIG=${BIG:-52428800}
+# the comparison: Debian's spamass-milter (it forks spamc per message)
+"$top/scripts/install-deps" spamc spamass-milter
 for tool in spamd spamc spamass-milter postfix smtp-source smtp-sink unbound; do
 	command -v $tool >/dev/null || { echo "spam.sh: $tool is not installed" >&2; exit 77; }
 done
