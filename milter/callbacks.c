@@ -398,7 +398,9 @@ sfsistat dm_close(SMFICTX *ctx)
 
 	if (c == NULL)
 		return SMFIS_CONTINUE;
-	if (c->trusted) {
+	if (c->cfg == NULL) {
+		/* made at negotiation, closed before CONNECT: nothing happened to log */
+	} else if (c->trusted) {
 		dm_log(LOG_INFO, "close: client=%s[%s] trusted=yes total_ms=%u", c->client_name, c->client_ip,
 		       (unsigned)(dm_now_ms() - c->t_connect));
 	} else {
