@@ -97,6 +97,19 @@ void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended
 		cs->q_ptr = dm_resolver_submit(cs->res, qname, DM_DNS_PTR);
 }
 
+/* Forget the lookups of the previous HELO name. */
+static void release_helo(struct dm_connstage *cs)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (cs->res != NULL && cs->q_helo[i] >= 0)
+			dm_resolver_release(cs->res, cs->q_helo[i]);
+		cs->q_helo[i] = -1;
+	}
+	cs->helo_looked[0] = '\0';
+}
+
 void dm_connstage_helo(struct dm_connstage *cs, const char *helo, size_t len)
 {
 	static const enum dm_dns_type types[3] = { DM_DNS_A, DM_DNS_AAAA, DM_DNS_MX };
@@ -109,11 +122,25 @@ void dm_connstage_helo(struct dm_connstage *cs, const char *helo, size_t len)
 	self.naddrs = cs->cfg->naddresses;
 	helo_classify(helo, len, cs->client_known ? &cs->client : NULL, &self, &cs->hr);
 	cs->helo_seen = 1;
+	cs->helo_count++;
 	cs->collected = 0;
-	for (i = 0; i < 3; i++)
-		cs->q_helo[i] = -1;
-	if (!cs->hr.want_lookup || !ensure_resolver(cs))
+	cs->helo_capped = 0;
+	if (!cs->hr.want_lookup) {
+		release_helo(cs);
 		return;
+	}
+	/* the same name again (EHLO after STARTTLS): its lookups stand */
+	if (cs->q_helo[0] >= 0 && strcmp(cs->helo_looked, cs->hr.name) == 0)
+		return;
+	release_helo(cs);
+	if (cs->helo_names >= DM_HELO_NAMES_MAX) {
+		cs->helo_capped = 1;     /* judged without DNS: settle_helo says so */
+		return;
+	}
+	if (!ensure_resolver(cs))
+		return;
+	cs->helo_names++;
+	snprintf(cs->helo_looked, sizeof(cs->helo_looked), "%s", cs->hr.name);
 	batch_started(cs);
 	for (i = 0; i < 3; i++)
 		cs->q_helo[i] = dm_resolver_submit(cs->res, cs->hr.name, types[i]);
@@ -130,16 +157,15 @@ static void chain_forward(struct dm_connstage *cs)
 	if (ptr == NULL || ptr->status != DM_DNS_ANSWER)
 		return;
 	snprintf(cs->ptr_name, sizeof(cs->ptr_name), "%s", ptr->text);
-	cs->q_fwd = dm_resolver_submit(cs->res, cs->ptr_name,
-	                               cs->client.family == AF_INET6 ? DM_DNS_AAAA : DM_DNS_A);
+	cs->q_fwd = dm_resolver_submit_match(cs->res, cs->ptr_name,
+	                                     cs->client.family == AF_INET6 ? DM_DNS_AAAA : DM_DNS_A,
+	                                     &cs->client);
 }
 
 void dm_connstage_poll(struct dm_connstage *cs)
 {
-	if (cs->res == NULL)
-		return;
-	dm_resolver_poll(cs->res);
-	chain_forward(cs);
+	if (cs->res != NULL)
+		chain_forward(cs);
 }
 
 static int failed(const struct dm_dns_result *r)
@@ -167,6 +193,12 @@ static void settle_helo(struct dm_connstage *cs)
 	}
 	if (!cs->hr.want_lookup) {
 		snprintf(cs->helo_dns, sizeof(cs->helo_dns), "none");
+		return;
+	}
+	if (cs->helo_capped) {
+		/* too many names in one session: this one was not looked up */
+		snprintf(cs->helo_dns, sizeof(cs->helo_dns), "capped");
+		cs->findings.helo_dns_temp = 1;
 		return;
 	}
 	for (i = 0; i < 3; i++) {
@@ -263,7 +295,6 @@ static void settle_dnsbl(struct dm_connstage *cs)
 static void settle_rdns(struct dm_connstage *cs)
 {
 	const struct dm_dns_result *ptr, *fwd;
-	size_t i;
 
 	cs->findings.rdns = 0;
 	if (cs->q_ptr < 0)
@@ -283,11 +314,10 @@ static void settle_rdns(struct dm_connstage *cs)
 		snprintf(cs->rdns, sizeof(cs->rdns), "temp");
 		return;
 	}
-	for (i = 0; fwd->status == DM_DNS_ANSWER && i < fwd->naddrs; i++)
-		if (dm_addr_equal(&fwd->addrs[i], &cs->client)) {
-			snprintf(cs->rdns, sizeof(cs->rdns), "ok");
-			return;
-		}
+	if (fwd->status == DM_DNS_ANSWER && fwd->matched) {
+		snprintf(cs->rdns, sizeof(cs->rdns), "ok");
+		return;
+	}
 	snprintf(cs->rdns, sizeof(cs->rdns), "mismatch");
 	cs->findings.rdns |= 1u << DM_RDNS_MISMATCH;
 }
@@ -308,9 +338,9 @@ void dm_connstage_collect(struct dm_connstage *cs)
 			chain_forward(cs);
 		}
 		dm_resolver_collect(cs->res, cs->deadline_ms);      /* cancels what is left */
-		for (i = 0; dm_resolver_result(cs->res, (int)i) != NULL; i++) {
+		for (i = 0; i < DM_CONNSTAGE_QUERIES_MAX; i++) {
 			const struct dm_dns_result *r = dm_resolver_result(cs->res, (int)i);
-			if (r->done_ms > last)
+			if (r != NULL && r->done_ms > last)
 				last = r->done_ms;
 		}
 		if (last > cs->dns_start_ms && cs->dns_start_ms != 0)

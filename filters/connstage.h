@@ -19,6 +19,12 @@
 #include "verdict.h"
 
 #define DM_MAX_ZONES 32
+/* Distinct HELO names looked up in one session; a later name is judged
+ * without DNS (helo_dns "capped", a temporary DNS finding). */
+#define DM_HELO_NAMES_MAX 3
+/* Query indexes a session can hold at once: zones (A and TXT), PTR and
+ * its forward lookup, one HELO name's three. */
+#define DM_CONNSTAGE_QUERIES_MAX (2 * DM_MAX_ZONES + 2 + 3)
 
 struct dm_dnscache;
 
@@ -50,7 +56,11 @@ struct dm_connstage {
 	char ptr_name[256];
 	/* HELO */
 	int helo_seen;
+	unsigned helo_count;               /* HELO/EHLO commands seen */
+	unsigned helo_names;               /* distinct names looked up (at most DM_HELO_NAMES_MAX) */
+	int helo_capped;                   /* the current name was not looked up: cap reached */
 	struct helo_result hr;
+	char helo_looked[256];             /* the name q_helo[] ask about */
 	int q_helo[3];
 	/* after collect */
 	int collected;
@@ -58,7 +68,7 @@ struct dm_connstage {
 	char listed[200];                  /* blocklist zones that listed: "%z" */
 	char txt[200];                     /* "%t", bounded */
 	char dnsbl_log[400];               /* "zen(3),bl.x:error_code(127.255.255.254)" */
-	char helo_dns[16];                 /* found | notfound | timeout | error | none | - */
+	char helo_dns[16];                 /* found | notfound | timeout | error | capped | none | - */
 	char rdns[16];                     /* ok | none | mismatch | temp | - */
 	unsigned dns_ms;                   /* first query sent to last answer */
 	unsigned wait_ms;                  /* time collect blocked the SMTP session */
@@ -74,7 +84,9 @@ void dm_connstage_free(struct dm_connstage *cs);
  * some policy checks rDNS. */
 void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended);
 
-/* At HELO/EHLO (again on every HELO): classify and fire A/AAAA/MX. */
+/* At HELO/EHLO (again on every HELO): classify; fire A/AAAA/MX for a new
+ * name (the previous name's lookups are dropped; the same name again keeps
+ * them), at most DM_HELO_NAMES_MAX names per session. */
 void dm_connstage_helo(struct dm_connstage *cs, const char *helo, size_t len);
 
 /* Between callbacks: read answers that arrived, chain the FCrDNS lookup. */

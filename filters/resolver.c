@@ -1,39 +1,97 @@
 /*
- * resolver.c - c-ares 1.18 behind a small seam: submit now, collect later.
+ * resolver.c - c-ares 1.18 for the whole process: one channel per server
+ * setting, one event thread, sessions that wait on their own condition.
  *
- * Non-search queries only (ares_query: no resolv.conf search domains). The
- * caller's deadline is the only one that counts: c-ares retransmits inside
- * it, and whatever is still pending at the deadline is cancelled and
- * reported as a timeout. Never blocks past the deadline, never logs.
+ * Does: sends each question once (questions in flight are shared by every
+ * session that asks them), delivers outcomes into the sessions' slots,
+ * fills the shared cache, and lets a session stop waiting at its deadline
+ * without disturbing anyone else's query.
+ * Never: blocks a session past its deadline, keeps a socket per session,
+ * logs. Every c-ares call is made under one mutex (a c-ares 1.18 channel
+ * is not thread-safe); sessions sleep on their own condition variable.
+ * Non-search queries only (ares_query: no resolv.conf search domains).
  */
-#include <arpa/inet.h>
-#include <arpa/nameser.h>
-#include <netdb.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
+#include <arpa/nameser.h>
 #include <ares.h>
 
 #include "dnscache.h"
+#include "dnsparse.h"
+#include "fdlimit.h"
 #include "resolver.h"
+
+#define QTABLE 1024          /* buckets of the in-flight question table */
+#define CHAN_TRIES 3
+
+struct chan {
+	ares_channel ch;
+	char *servers;
+	unsigned per_try_ms;
+	unsigned refs;           /* resolvers using it */
+	unsigned in_flight;      /* questions whose callback has not run */
+	uint64_t serial;         /* creation order: the newest is kept even when idle */
+	struct chan *next;
+};
+
+struct slot;
+
+/* One question on the wire; freed by its callback. */
+struct query {
+	struct chan *chan;
+	struct dm_dnscache *cache;   /* where the answer goes; NULL: nowhere */
+	int shared;                  /* in the table: later askers may join */
+	int has_want;
+	struct dm_addr want;
+	enum dm_dns_type type;
+	uint32_t hash;
+	char name[256];
+	struct slot *waiters;
+	struct query *hnext;
+};
 
 struct slot {
 	struct dm_resolver *r;
-	int nocache;
+	struct query *q;             /* the question it waits for; NULL once it has an outcome */
+	struct slot *wnext;          /* next waiter of q */
+	int in_use;
 	struct dm_dns_result res;
 };
 
 struct dm_resolver {
-	ares_channel ch;
+	struct chan *chan;
+	struct dm_dnscache *cache;
+	pthread_cond_t cond;
 	struct slot **slots;
 	size_t nslots, cap;
 	size_t pending;
-	int cancelling;      /* callbacks during ares_cancel at the deadline = timeout */
-	struct dm_dnscache *cache;
+	unsigned long changes;       /* outcomes delivered so far */
 };
+
+static struct {
+	pthread_mutex_t mu;
+	int started, stopping;
+	pthread_t tid;
+	int wake[2];
+	int wake_sent;
+	struct chan *chans;
+	uint64_t serial;
+	struct query *table[QTABLE];
+	struct dm_dns_stats st;
+} svc = { .mu = PTHREAD_MUTEX_INITIALIZER, .wake = { -1, -1 } };
+
+static const struct dm_dns_result pending_result = { .status = DM_DNS_PENDING };
 
 uint64_t dm_now_ms(void)
 {
@@ -43,16 +101,6 @@ uint64_t dm_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-int dm_resolver_library_init(void)
-{
-	return ares_library_init(ARES_LIB_INIT_ALL) == ARES_SUCCESS ? 0 : -1;
-}
-
-void dm_resolver_library_cleanup(void)
-{
-	ares_library_cleanup();
-}
-
 const char *dm_dns_status_name(enum dm_dns_status s)
 {
 	static const char *const names[] = { "pending", "answer", "notfound", "error", "timeout" };
@@ -60,264 +108,405 @@ const char *dm_dns_status_name(enum dm_dns_status s)
 	return (unsigned)s < 5 ? names[s] : "?";
 }
 
-struct dm_resolver *dm_resolver_new(const char *servers, unsigned per_try_ms, char *err, size_t errlen)
+/* ------------------------------------------------------------- sockets */
+
+/* c-ares opens its sockets through these, so a shortage of descriptors is
+ * counted (and logged by the milter) instead of passing unnoticed. */
+static ares_socket_t sock_open(int af, int type, int proto, void *u)
 {
-	struct dm_resolver *r = calloc(1, sizeof(*r));
+	int fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);   /* c-ares leaves user sockets alone */
+
+	(void)u;
+	if (fd < 0)
+		dm_fd_note(DM_FD_DNS, errno);
+	return fd;
+}
+
+static int sock_close(ares_socket_t fd, void *u)
+{
+	(void)u;
+	return close(fd);
+}
+
+static int sock_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len, void *u)
+{
+	(void)u;
+	return connect(fd, sa, len);
+}
+
+static ares_ssize_t sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags, struct sockaddr *from,
+                                  ares_socklen_t *fromlen, void *u)
+{
+	(void)u;
+	return recvfrom(fd, buf, len, flags, from, fromlen);
+}
+
+static ares_ssize_t sock_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *u)
+{
+	(void)u;
+	return writev(fd, iov, n);
+}
+
+static const struct ares_socket_functions sock_funcs = {
+	sock_open, sock_close, sock_connect, sock_recvfrom, sock_sendv,
+};
+
+/* ------------------------------------------------------------ channels */
+
+static struct chan *chan_new(const char *servers, unsigned per_try_ms, char *err, size_t errlen)
+{
+	struct chan *c = calloc(1, sizeof(*c));
 	struct ares_options opt;
 	int rc;
 
-	if (r == NULL) {
+	if (c == NULL || (c->servers = strdup(servers)) == NULL) {
+		free(c);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	memset(&opt, 0, sizeof(opt));
 	opt.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
-	opt.timeout = (int)(per_try_ms ? per_try_ms : 1000);
-	opt.tries = 3;
-	rc = ares_init_options(&r->ch, &opt, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
+	opt.timeout = (int)per_try_ms;
+	opt.tries = CHAN_TRIES;
+	rc = ares_init_options(&c->ch, &opt, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
 	if (rc != ARES_SUCCESS) {
 		snprintf(err, errlen, "c-ares init: %s", ares_strerror(rc));
-		free(r);
+		free(c->servers);
+		free(c);
 		return NULL;
 	}
-	if (servers != NULL && servers[0] != '\0') {
-		rc = ares_set_servers_ports_csv(r->ch, servers);
-		if (rc != ARES_SUCCESS) {
-			snprintf(err, errlen, "c-ares servers '%.100s': %s", servers, ares_strerror(rc));
-			ares_destroy(r->ch);
-			free(r);
-			return NULL;
+	if (servers[0] != '\0' && (rc = ares_set_servers_ports_csv(c->ch, servers)) != ARES_SUCCESS) {
+		snprintf(err, errlen, "c-ares servers '%.100s': %s", servers, ares_strerror(rc));
+		ares_destroy(c->ch);
+		free(c->servers);
+		free(c);
+		return NULL;
+	}
+	ares_set_socket_functions(c->ch, &sock_funcs, NULL);
+	c->per_try_ms = per_try_ms;
+	c->serial = ++svc.serial;
+	c->next = svc.chans;
+	svc.chans = c;
+	svc.st.channels++;
+	return c;
+}
+
+/* Channels nobody uses any more, and that have nothing in flight, go,
+ * except the newest (the next session most likely wants it). */
+static void chan_reap(void)
+{
+	struct chan **pp = &svc.chans, *c;
+
+	while ((c = *pp) != NULL) {
+		if (c->refs == 0 && c->in_flight == 0 && c->serial != svc.serial) {
+			*pp = c->next;
+			ares_destroy(c->ch);
+			free(c->servers);
+			free(c);
+			svc.st.channels--;
+		} else {
+			pp = &c->next;
 		}
 	}
-	return r;
 }
 
-static void free_slots(struct dm_resolver *r)
-{
-	size_t i;
+/* --------------------------------------------------------- event thread */
 
-	for (i = 0; i < r->nslots; i++)
-		free(r->slots[i]);
-	r->nslots = 0;
-	r->pending = 0;
+static void wake_thread(void)
+{
+	char b = 1;
+
+	if (svc.wake[1] >= 0 && !svc.wake_sent && write(svc.wake[1], &b, 1) == 1)
+		svc.wake_sent = 1;
 }
 
-void dm_resolver_free(struct dm_resolver *r)
+/* Called with svc.mu held: build the poll set of every channel. */
+static size_t poll_set(struct pollfd **pfd, struct chan ***owner, size_t *cap, int *timeout_ms)
 {
-	if (r == NULL)
-		return;
-	r->cancelling = 1;
-	ares_destroy(r->ch);      /* runs pending callbacks while slots still exist */
-	free_slots(r);
-	free(r->slots);
-	free(r);
-}
+	struct chan *c;
+	size_t n = 1;
 
-void dm_resolver_reset(struct dm_resolver *r)
-{
-	r->cancelling = 1;
-	ares_cancel(r->ch);
-	r->cancelling = 0;
-	free_slots(r);
-}
+	(*pfd)[0].fd = svc.wake[0];
+	(*pfd)[0].events = POLLIN;
+	(*pfd)[0].revents = 0;
+	*timeout_ms = 1000;
+	for (c = svc.chans; c != NULL; c = c->next) {
+		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+		struct timeval maxtv = { 1, 0 }, tv, *tvp;
+		int bits = ares_getsock(c->ch, socks, ARES_GETSOCK_MAXNUM), i, ms;
 
-static void finish(struct slot *s, enum dm_dns_status st)
-{
-	if (s->res.status != DM_DNS_PENDING)
-		return;
-	s->res.status = st;
-	s->res.done_ms = dm_now_ms();
-	s->r->pending--;
-}
-
-/* Skip a possibly compressed name; returns the offset after it, or -1. */
-static int skip_name(const unsigned char *m, int len, int off)
-{
-	while (off < len) {
-		unsigned char l = m[off];
-		if ((l & 0xc0) == 0xc0)
-			return off + 2 <= len ? off + 2 : -1;
-		if (l & 0xc0)
-			return -1;
-		off += 1 + l;
-		if (l == 0)
-			return off <= len ? off : -1;
+		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+			short ev = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
+			                   (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+			if (ev == 0)
+				continue;
+			if (n == *cap) {
+				size_t ncap = *cap * 2;
+				struct pollfd *p = realloc(*pfd, ncap * sizeof(**pfd));
+				struct chan **o = p ? realloc(*owner, ncap * sizeof(**owner)) : NULL;
+				if (p != NULL)
+					*pfd = p;
+				if (o == NULL)
+					return n;    /* the rest waits for the next round */
+				*owner = o;
+				*cap = ncap;
+			}
+			(*pfd)[n].fd = socks[i];
+			(*pfd)[n].events = ev;
+			(*pfd)[n].revents = 0;
+			(*owner)[n] = c;
+			n++;
+		}
+		if (c->in_flight > 0) {
+			tvp = ares_timeout(c->ch, &maxtv, &tv);
+			ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
+			if (ms < *timeout_ms)
+				*timeout_ms = ms;
+		}
 	}
-	return -1;
+	return n;
 }
 
-/* Smallest TTL of the answer records (c-ares 1.18 gives TTLs only for A/AAAA). */
-static unsigned answer_min_ttl(const unsigned char *m, int len)
+static void *event_thread(void *arg)
 {
-	int off = 12, qd, an, i;
-	unsigned best = 0;
+	size_t cap = 64, n, i;
+	struct pollfd *pfd = malloc(cap * sizeof(*pfd));
+	struct chan **owner = malloc(cap * sizeof(*owner));
+	struct chan *c;
+	int timeout_ms;
 
-	if (len < 12)
+	(void)arg;
+	pthread_mutex_lock(&svc.mu);
+	while (!svc.stopping && pfd != NULL && owner != NULL) {
+		n = poll_set(&pfd, &owner, &cap, &timeout_ms);
+		pthread_mutex_unlock(&svc.mu);
+		if (poll(pfd, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
+			usleep(10000);
+		pthread_mutex_lock(&svc.mu);
+		if (pfd[0].revents) {
+			char buf[64];
+			while (read(svc.wake[0], buf, sizeof(buf)) > 0)
+				;
+			svc.wake_sent = 0;
+		}
+		/* channels are only destroyed by this thread: owner[] is still valid */
+		for (i = 1; i < n; i++)
+			if (pfd[i].revents)
+				ares_process_fd(owner[i]->ch,
+				                pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd : ARES_SOCKET_BAD,
+				                pfd[i].revents & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD);
+		for (c = svc.chans; c != NULL; c = c->next)
+			if (c->in_flight > 0)
+				ares_process_fd(c->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);   /* timers */
+		chan_reap();
+	}
+	pthread_mutex_unlock(&svc.mu);
+	free(pfd);
+	free(owner);
+	return NULL;
+}
+
+/* Called with svc.mu held. */
+static int start_locked(char *err, size_t errlen)
+{
+	if (svc.started)
 		return 0;
-	qd = (m[4] << 8) | m[5];
-	an = (m[6] << 8) | m[7];
-	for (i = 0; i < qd; i++) {
-		off = skip_name(m, len, off);
-		if (off < 0 || off + 4 > len)
-			return 0;
-		off += 4;
+	if (pipe2(svc.wake, O_NONBLOCK | O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "resolver: pipe: %s", strerror(errno));
+		svc.wake[0] = svc.wake[1] = -1;
+		return -1;
 	}
-	for (i = 0; i < an; i++) {
-		unsigned ttl, rdlen;
-		off = skip_name(m, len, off);
-		if (off < 0 || off + 10 > len)
-			return best;
-		ttl = ((unsigned)m[off + 4] << 24) | ((unsigned)m[off + 5] << 16) | ((unsigned)m[off + 6] << 8) | m[off + 7];
-		if (ttl > 0x7fffffffu)
-			ttl = 0;
-		rdlen = ((unsigned)m[off + 8] << 8) | m[off + 9];
-		off += 10 + (int)rdlen;
-		if (i == 0 || ttl < best)
-			best = ttl;
+	svc.stopping = 0;
+	if (pthread_create(&svc.tid, NULL, event_thread, NULL) != 0) {
+		snprintf(err, errlen, "resolver: cannot start the DNS thread");
+		close(svc.wake[0]);
+		close(svc.wake[1]);
+		svc.wake[0] = svc.wake[1] = -1;
+		return -1;
 	}
-	return best;
-}
-
-/* NXDOMAIN/NODATA: how long the zone says to remember it (RFC 2308: the
- * smaller of the SOA record's TTL and its MINIMUM field). 0 if no SOA. */
-static unsigned negative_ttl(const unsigned char *m, int len)
-{
-	int off = 12, qd, an, ns, i;
-
-	if (m == NULL || len < 12)
-		return 0;
-	qd = (m[4] << 8) | m[5];
-	an = (m[6] << 8) | m[7];
-	ns = (m[8] << 8) | m[9];
-	for (i = 0; i < qd; i++) {
-		off = skip_name(m, len, off);
-		if (off < 0 || off + 4 > len)
-			return 0;
-		off += 4;
-	}
-	for (i = 0; i < an + ns; i++) {
-		unsigned type, ttl, rdlen, minimum;
-		int rd;
-		off = skip_name(m, len, off);
-		if (off < 0 || off + 10 > len)
-			return 0;
-		type = ((unsigned)m[off] << 8) | m[off + 1];
-		ttl = ((unsigned)m[off + 4] << 24) | ((unsigned)m[off + 5] << 16) | ((unsigned)m[off + 6] << 8) | m[off + 7];
-		rdlen = ((unsigned)m[off + 8] << 8) | m[off + 9];
-		rd = off + 10;
-		off = rd + (int)rdlen;
-		if (off > len)
-			return 0;
-		if (i < an || type != 6)
-			continue;
-		rd = skip_name(m, len, rd);                 /* MNAME */
-		rd = rd < 0 ? -1 : skip_name(m, len, rd);   /* RNAME */
-		if (rd < 0 || rd + 20 > off)
-			return 0;
-		minimum = ((unsigned)m[rd + 16] << 24) | ((unsigned)m[rd + 17] << 16) | ((unsigned)m[rd + 18] << 8) | m[rd + 19];
-		if (ttl > 0x7fffffffu)
-			ttl = 0;
-		return minimum < ttl ? minimum : ttl;
-	}
+	svc.started = 1;
 	return 0;
 }
 
-static enum dm_dns_status parse_answer(struct dm_dns_result *res, const unsigned char *abuf, int alen)
+int dm_resolver_start(char *err, size_t errlen)
 {
-	int rc = ARES_EBADRESP, i, n;
+	int rc;
 
-	switch (res->type) {
-	case DM_DNS_A: {
-		struct ares_addrttl at[DM_DNS_MAX_ADDRS];
-		n = DM_DNS_MAX_ADDRS;
-		rc = ares_parse_a_reply(abuf, alen, NULL, at, &n);
-		if (rc != ARES_SUCCESS)
-			break;
-		for (i = 0; i < n; i++) {
-			res->addrs[i].family = AF_INET;
-			memcpy(res->addrs[i].b, &at[i].ipaddr, 4);
-		}
-		res->naddrs = res->nrecords = (size_t)n;
-		return n > 0 ? DM_DNS_ANSWER : DM_DNS_NOTFOUND;
-	}
-	case DM_DNS_AAAA: {
-		struct ares_addr6ttl at[DM_DNS_MAX_ADDRS];
-		n = DM_DNS_MAX_ADDRS;
-		rc = ares_parse_aaaa_reply(abuf, alen, NULL, at, &n);
-		if (rc != ARES_SUCCESS)
-			break;
-		for (i = 0; i < n; i++) {
-			res->addrs[i].family = AF_INET6;
-			memcpy(res->addrs[i].b, &at[i].ip6addr, 16);
-		}
-		res->naddrs = res->nrecords = (size_t)n;
-		return n > 0 ? DM_DNS_ANSWER : DM_DNS_NOTFOUND;
-	}
-	case DM_DNS_MX: {
-		struct ares_mx_reply *mx = NULL, *m;
-		rc = ares_parse_mx_reply(abuf, alen, &mx);
-		if (rc != ARES_SUCCESS)
-			break;
-		for (m = mx; m != NULL; m = m->next)
-			if (res->nrecords++ == 0)
-				snprintf(res->text, sizeof(res->text), "%s", m->host);
-		ares_free_data(mx);
-		return res->nrecords > 0 ? DM_DNS_ANSWER : DM_DNS_NOTFOUND;
-	}
-	case DM_DNS_TXT: {
-		struct ares_txt_ext *txt = NULL, *t;
-		rc = ares_parse_txt_reply_ext(abuf, alen, &txt);
-		if (rc != ARES_SUCCESS)
-			break;
-		for (t = txt; t != NULL; t = t->next)
-			if (t->record_start && res->nrecords++ == 0)
-				snprintf(res->text, sizeof(res->text), "%.*s", (int)t->length, (const char *)t->txt);
-		ares_free_data(txt);
-		return res->nrecords > 0 ? DM_DNS_ANSWER : DM_DNS_NOTFOUND;
-	}
-	case DM_DNS_PTR: {
-		struct hostent *he = NULL;
-		rc = ares_parse_ptr_reply(abuf, alen, NULL, 0, AF_INET, &he);
-		if (rc != ARES_SUCCESS)
-			break;
-		if (he != NULL && he->h_name != NULL) {
-			snprintf(res->text, sizeof(res->text), "%s", he->h_name);
-			res->nrecords = 1;
-		}
-		if (he != NULL)
-			ares_free_hostent(he);
-		return res->nrecords > 0 ? DM_DNS_ANSWER : DM_DNS_NOTFOUND;
-	}
-	}
-	return (rc == ARES_ENODATA || rc == ARES_ENOTFOUND) ? DM_DNS_NOTFOUND : DM_DNS_ERROR;
+	pthread_mutex_lock(&svc.mu);
+	rc = start_locked(err, errlen);
+	pthread_mutex_unlock(&svc.mu);
+	return rc;
 }
 
+int dm_resolver_library_init(void)
+{
+	return ares_library_init(ARES_LIB_INIT_ALL) == ARES_SUCCESS ? 0 : -1;
+}
+
+void dm_resolver_library_cleanup(void)
+{
+	struct chan *c;
+
+	pthread_mutex_lock(&svc.mu);
+	if (svc.started) {
+		svc.stopping = 1;
+		wake_thread();
+		pthread_mutex_unlock(&svc.mu);
+		pthread_join(svc.tid, NULL);
+		pthread_mutex_lock(&svc.mu);
+		close(svc.wake[0]);
+		close(svc.wake[1]);
+		svc.wake[0] = svc.wake[1] = -1;
+		svc.started = 0;
+	}
+	/* ends every question still in flight (callbacks see ARES_EDESTRUCTION) */
+	while ((c = svc.chans) != NULL) {
+		svc.chans = c->next;
+		ares_destroy(c->ch);
+		free(c->servers);
+		free(c);
+	}
+	svc.st.channels = 0;
+	pthread_mutex_unlock(&svc.mu);
+	ares_library_cleanup();
+}
+
+void dm_resolver_stats(struct dm_dns_stats *out)
+{
+	pthread_mutex_lock(&svc.mu);
+	*out = svc.st;
+	pthread_mutex_unlock(&svc.mu);
+}
+
+/* ------------------------------------------------------------ outcomes */
+
+static uint32_t name_hash(const char *name, enum dm_dns_type type, const struct chan *c)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)type ^ (uint32_t)c->serial;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p; p++)
+		h = (h ^ (unsigned char)(*p | 0x20)) * 16777619u;
+	return h;
+}
+
+static void table_remove(struct query *q)
+{
+	struct query **pp;
+
+	if (!q->shared)
+		return;
+	for (pp = &svc.table[q->hash % QTABLE]; *pp != NULL; pp = &(*pp)->hnext)
+		if (*pp == q) {
+			*pp = q->hnext;
+			break;
+		}
+	q->shared = 0;
+}
+
+/* Called with svc.mu held: slot s has its outcome in s->res. */
+static void deliver(struct slot *s)
+{
+	struct dm_resolver *r = s->r;
+
+	s->q = NULL;
+	s->res.done_ms = dm_now_ms();
+	r->pending--;
+	r->changes++;
+	pthread_cond_broadcast(&r->cond);
+}
+
+/* c-ares's callback, under svc.mu (from the event thread, from ares_query
+ * itself, or from ares_destroy). */
 static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
-	struct slot *s = arg;
+	struct query *q = arg;
+	struct dm_dns_result res;
+	struct slot *s, *next;
 
 	(void)timeouts;
+	memset(&res, 0, sizeof(res));
+	res.type = q->type;
+	memcpy(res.name, q->name, sizeof(res.name));
 	switch (status) {
 	case ARES_SUCCESS:
-		s->res.ttl = answer_min_ttl(abuf, alen);
-		finish(s, parse_answer(&s->res, abuf, alen));
+		res.status = dm_dns_parse_answer(abuf, alen, q->has_want ? &q->want : NULL, &res);
 		break;
 	case ARES_ENOTFOUND:
 	case ARES_ENODATA:
-		s->res.ttl = negative_ttl(abuf, alen);
-		finish(s, DM_DNS_NOTFOUND);
+		res.ttl = dm_dns_negative_ttl(abuf, alen);
+		res.status = DM_DNS_NOTFOUND;
 		break;
 	case ARES_ETIMEOUT:
-	case ARES_ECANCELLED:
-	case ARES_EDESTRUCTION:
-		finish(s, s->r->cancelling || status == ARES_ETIMEOUT ? DM_DNS_TIMEOUT : DM_DNS_ERROR);
+		res.status = DM_DNS_TIMEOUT;
 		break;
 	default:
-		finish(s, DM_DNS_ERROR);
+		res.status = DM_DNS_ERROR;
 		break;
 	}
-	if (s->r->cache != NULL && !s->nocache)
-		dm_dnscache_put(s->r->cache, &s->res, s->res.done_ms);
+	res.done_ms = dm_now_ms();
+	if (res.status == DM_DNS_ANSWER)
+		svc.st.answers++;
+	else if (res.status == DM_DNS_NOTFOUND)
+		svc.st.notfound++;
+	else
+		svc.st.errors++;
+	table_remove(q);
+	if (q->cache != NULL) {
+		int matched = res.matched;
+		res.matched = 0;                 /* it belongs to the asker, not to the name */
+		dm_dnscache_put(q->cache, &res, res.done_ms);
+		res.matched = matched;
+	}
+	for (s = q->waiters; s != NULL; s = next) {
+		next = s->wnext;
+		s->res = res;
+		deliver(s);
+	}
+	q->chan->in_flight--;
+	svc.st.in_flight--;
+	free(q);
+}
+
+/* ----------------------------------------------------------- a session */
+
+struct dm_resolver *dm_resolver_new(const char *servers, unsigned per_try_ms, char *err, size_t errlen)
+{
+	struct dm_resolver *r = calloc(1, sizeof(*r));
+	pthread_condattr_t ca;
+	struct chan *c;
+
+	if (r == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (servers == NULL)
+		servers = "";
+	if (per_try_ms == 0)
+		per_try_ms = 1000;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	if (pthread_cond_init(&r->cond, &ca) != 0) {
+		pthread_condattr_destroy(&ca);
+		snprintf(err, errlen, "out of memory");
+		free(r);
+		return NULL;
+	}
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_lock(&svc.mu);
+	for (c = svc.chans; c != NULL; c = c->next)
+		if (c->per_try_ms == per_try_ms && strcmp(c->servers, servers) == 0)
+			break;
+	if (start_locked(err, errlen) < 0 || (c == NULL && (c = chan_new(servers, per_try_ms, err, errlen)) == NULL)) {
+		pthread_mutex_unlock(&svc.mu);
+		pthread_cond_destroy(&r->cond);
+		free(r);
+		return NULL;
+	}
+	c->refs++;
+	r->chan = c;
+	pthread_mutex_unlock(&svc.mu);
+	return r;
 }
 
 void dm_resolver_set_cache(struct dm_resolver *r, struct dm_dnscache *cache)
@@ -325,124 +514,269 @@ void dm_resolver_set_cache(struct dm_resolver *r, struct dm_dnscache *cache)
 	r->cache = cache;
 }
 
+/* Called with svc.mu held: stop waiting for slot s (its outcome: timeout;
+ * counted as one when the deadline, not a release, ended it). */
+static void abandon(struct slot *s, int count)
+{
+	struct slot **pp;
+
+	if (s->q == NULL)
+		return;
+	for (pp = &s->q->waiters; *pp != NULL; pp = &(*pp)->wnext)
+		if (*pp == s) {
+			*pp = s->wnext;
+			break;
+		}
+	s->res.status = DM_DNS_TIMEOUT;
+	svc.st.timeouts += count != 0;
+	deliver(s);
+}
+
+void dm_resolver_free(struct dm_resolver *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&svc.mu);
+	for (i = 0; i < r->nslots; i++)
+		abandon(r->slots[i], 0);
+	r->chan->refs--;
+	if (r->chan->refs == 0)
+		wake_thread();       /* it may be reaped */
+	pthread_mutex_unlock(&svc.mu);
+	for (i = 0; i < r->nslots; i++)
+		free(r->slots[i]);
+	free(r->slots);
+	pthread_cond_destroy(&r->cond);
+	free(r);
+}
+
+/* A free slot (reused, or new); its index in *idx. NULL: out of memory. */
+static struct slot *slot_take(struct dm_resolver *r, int *idx)
+{
+	struct slot *s;
+	size_t i;
+
+	for (i = 0; i < r->nslots; i++)
+		if (!r->slots[i]->in_use)
+			break;
+	if (i == r->nslots) {
+		if (r->nslots == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 8;
+			struct slot **grown = realloc(r->slots, cap * sizeof(*grown));
+			if (grown == NULL)
+				return NULL;
+			r->slots = grown;
+			r->cap = cap;
+		}
+		if ((r->slots[i] = calloc(1, sizeof(*s))) == NULL)
+			return NULL;
+		r->nslots++;
+	}
+	s = r->slots[i];
+	memset(s, 0, sizeof(*s));
+	s->r = r;
+	s->in_use = 1;
+	*idx = (int)i;
+	return s;
+}
+
+/* The cache's answer fits this question (a match needs every address). */
+static int usable_hit(struct dm_dns_result *res, const struct dm_addr *want)
+{
+	size_t i;
+
+	if (want == NULL || res->status != DM_DNS_ANSWER)
+		return 1;
+	if (res->naddrs < res->nrecords)
+		return 0;
+	for (i = 0; i < res->naddrs; i++)
+		if (dm_addr_equal(&res->addrs[i], want))
+			res->matched = 1;
+	return 1;
+}
+
+static int submit(struct dm_resolver *r, const char *name, enum dm_dns_type type, int flags,
+                  const struct dm_addr *want)
+{
+	size_t len = strlen(name);
+	struct dm_dns_result hit;
+	struct query *q;
+	struct slot *s;
+	uint32_t h;
+	int idx;
+
+	pthread_mutex_lock(&svc.mu);
+	s = slot_take(r, &idx);
+	if (s == NULL) {
+		pthread_mutex_unlock(&svc.mu);
+		return -1;
+	}
+	s->res.type = type;
+	snprintf(s->res.name, sizeof(s->res.name), "%s", len < sizeof(s->res.name) ? name : "");
+	r->pending++;
+	svc.st.submitted++;
+	if (len == 0 || len >= sizeof(s->res.name)) {
+		s->res.status = DM_DNS_ERROR;
+		deliver(s);
+		pthread_mutex_unlock(&svc.mu);
+		return idx;
+	}
+	pthread_mutex_unlock(&svc.mu);
+
+	/* the cache first, outside the service lock (it has its own) */
+	if (r->cache != NULL && !(flags & DM_DNS_NOCACHE) &&
+	    dm_dnscache_get(r->cache, name, type, dm_now_ms(), &hit) && usable_hit(&hit, want)) {
+		pthread_mutex_lock(&svc.mu);
+		s->res = hit;
+		s->res.from_cache = 1;
+		svc.st.cache_hits++;
+		deliver(s);
+		pthread_mutex_unlock(&svc.mu);
+		return idx;
+	}
+
+	pthread_mutex_lock(&svc.mu);
+	h = name_hash(name, type, r->chan);
+	if (!(flags & DM_DNS_NOCACHE) && want == NULL) {
+		for (q = svc.table[h % QTABLE]; q != NULL; q = q->hnext)
+			if (q->hash == h && q->type == type && q->chan == r->chan && strcasecmp(q->name, name) == 0)
+				break;
+		if (q != NULL) {
+			s->q = q;
+			s->wnext = q->waiters;
+			q->waiters = s;
+			svc.st.joined++;
+			pthread_mutex_unlock(&svc.mu);
+			return idx;
+		}
+	}
+	q = calloc(1, sizeof(*q));
+	if (q == NULL) {
+		s->res.status = DM_DNS_ERROR;
+		deliver(s);
+		pthread_mutex_unlock(&svc.mu);
+		return idx;
+	}
+	q->chan = r->chan;
+	q->cache = (flags & DM_DNS_NOCACHE) ? NULL : r->cache;
+	q->type = type;
+	q->hash = h;
+	memcpy(q->name, name, len + 1);
+	if (want != NULL) {
+		q->has_want = 1;
+		q->want = *want;
+	} else if (!(flags & DM_DNS_NOCACHE)) {
+		q->shared = 1;
+		q->hnext = svc.table[h % QTABLE];
+		svc.table[h % QTABLE] = q;
+	}
+	s->q = q;
+	q->waiters = s;
+	q->chan->in_flight++;
+	svc.st.in_flight++;
+	svc.st.sent++;
+	ares_query(q->chan->ch, name, ns_c_in, (int)type, on_answer, q);   /* sends now */
+	wake_thread();           /* a new socket or an earlier timer to watch */
+	pthread_mutex_unlock(&svc.mu);
+	return idx;
+}
+
 int dm_resolver_submit(struct dm_resolver *r, const char *name, enum dm_dns_type type)
 {
-	return dm_resolver_submit_flags(r, name, type, 0);
+	return submit(r, name, type, 0, NULL);
 }
 
 int dm_resolver_submit_flags(struct dm_resolver *r, const char *name, enum dm_dns_type type, int flags)
 {
-	struct slot *s;
-	size_t len = strlen(name);
-
-	if (r->nslots == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 8;
-		struct slot **grown = realloc(r->slots, cap * sizeof(*grown));
-		if (grown == NULL)
-			return -1;
-		r->slots = grown;
-		r->cap = cap;
-	}
-	s = calloc(1, sizeof(*s));
-	if (s == NULL)
-		return -1;
-	s->r = r;
-	s->res.type = type;
-	snprintf(s->res.name, sizeof(s->res.name), "%s", name);
-	r->slots[r->nslots] = s;
-	r->pending++;
-	s->nocache = (flags & DM_DNS_NOCACHE) != 0;
-	if (len == 0 || len >= sizeof(s->res.name)) {
-		finish(s, DM_DNS_ERROR);
-	} else if (r->cache != NULL && !s->nocache &&
-	           dm_dnscache_get(r->cache, name, type, dm_now_ms(), &s->res)) {
-		enum dm_dns_status st = s->res.status;
-		s->res.status = DM_DNS_PENDING;
-		s->res.from_cache = 1;
-		finish(s, st);
-	} else {
-		ares_query(r->ch, name, ns_c_in, (int)type, on_answer, s);   /* sends now */
-	}
-	return (int)r->nslots++;
+	return submit(r, name, type, flags, NULL);
 }
 
-int dm_resolver_idle(const struct dm_resolver *r)
+int dm_resolver_submit_match(struct dm_resolver *r, const char *name, enum dm_dns_type type,
+                             const struct dm_addr *want)
 {
-	return r->pending == 0;
+	return submit(r, name, type, 0, want);
 }
 
-/* One round: wait for socket activity or a c-ares timer, at most until
- * deadline_ms (0 ms when deadline_ms is now or past), then process it. */
-static void process_once(struct dm_resolver *r, uint64_t deadline_ms)
+void dm_resolver_release(struct dm_resolver *r, int idx)
 {
-	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-	struct pollfd pfd[ARES_GETSOCK_MAXNUM];
-	struct timeval tv, *tvp, maxtv;
-	uint64_t now = dm_now_ms(), left = deadline_ms > now ? deadline_ms - now : 0;
-	int bits, i, n = 0, wait_ms, ready;
-
-	bits = ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
-	for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-		short ev = 0;
-		if (ARES_GETSOCK_READABLE(bits, i))
-			ev |= POLLIN;
-		if (ARES_GETSOCK_WRITABLE(bits, i))
-			ev |= POLLOUT;
-		if (ev == 0)
-			continue;
-		pfd[n].fd = socks[i];
-		pfd[n].events = ev;
-		pfd[n].revents = 0;
-		n++;
-	}
-	maxtv.tv_sec = (time_t)(left / 1000);
-	maxtv.tv_usec = (suseconds_t)((left % 1000) * 1000);
-	tvp = ares_timeout(r->ch, &maxtv, &tv);
-	wait_ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
-	ready = poll(pfd, (nfds_t)n, wait_ms);
-	if (ready <= 0) {
-		ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);   /* timers */
+	if (idx < 0 || (size_t)idx >= r->nslots)
 		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (pfd[i].revents == 0)
-			continue;
-		ares_process_fd(r->ch,
-		                pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd : ARES_SOCKET_BAD,
-		                pfd[i].revents & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD);
-	}
+	pthread_mutex_lock(&svc.mu);
+	abandon(r->slots[idx], 0);
+	r->slots[idx]->in_use = 0;
+	pthread_mutex_unlock(&svc.mu);
 }
 
-void dm_resolver_poll(struct dm_resolver *r)
+void dm_resolver_reset(struct dm_resolver *r)
 {
-	if (r->pending > 0)
-		process_once(r, 0);
+	size_t i;
+
+	for (i = 0; i < r->nslots; i++)
+		dm_resolver_release(r, (int)i);
 }
 
-void dm_resolver_wait(struct dm_resolver *r, uint64_t deadline_ms)
+/* Called with svc.mu held: sleep on r->cond until deadline_ms at most. */
+static void sleep_until(struct dm_resolver *r, uint64_t deadline_ms)
 {
-	if (r->pending > 0 && dm_now_ms() < deadline_ms)
-		process_once(r, deadline_ms);
+	struct timespec ts;
+	uint64_t mono = deadline_ms;
+
+	ts.tv_sec = (time_t)(mono / 1000);
+	ts.tv_nsec = (long)(mono % 1000) * 1000000L;
+	pthread_cond_timedwait(&r->cond, &svc.mu, &ts);
 }
 
 int dm_resolver_collect(struct dm_resolver *r, uint64_t deadline_ms)
 {
-	size_t before;
+	size_t i, left;
 
+	pthread_mutex_lock(&svc.mu);
 	while (r->pending > 0 && dm_now_ms() < deadline_ms)
-		process_once(r, deadline_ms);
-	before = r->pending;
-	if (before > 0) {
-		r->cancelling = 1;
-		ares_cancel(r->ch);
-		r->cancelling = 0;
-	}
-	return (int)before;
+		sleep_until(r, deadline_ms);
+	left = r->pending;
+	for (i = 0; left > 0 && i < r->nslots; i++)
+		if (r->slots[i]->in_use)
+			abandon(r->slots[i], 1);
+	pthread_mutex_unlock(&svc.mu);
+	return (int)left;
 }
 
-const struct dm_dns_result *dm_resolver_result(const struct dm_resolver *r, int idx)
+void dm_resolver_wait(struct dm_resolver *r, uint64_t deadline_ms)
 {
+	unsigned long seen;
+
+	pthread_mutex_lock(&svc.mu);
+	seen = r->changes;
+	while (r->pending > 0 && r->changes == seen && dm_now_ms() < deadline_ms)
+		sleep_until(r, deadline_ms);
+	pthread_mutex_unlock(&svc.mu);
+}
+
+int dm_resolver_idle(struct dm_resolver *r)
+{
+	int idle;
+
+	pthread_mutex_lock(&svc.mu);
+	idle = r->pending == 0;
+	pthread_mutex_unlock(&svc.mu);
+	return idle;
+}
+
+const struct dm_dns_result *dm_resolver_result(struct dm_resolver *r, int idx)
+{
+	const struct dm_dns_result *res;
+
 	if (idx < 0 || (size_t)idx >= r->nslots)
 		return NULL;
-	return &r->slots[idx]->res;
+	pthread_mutex_lock(&svc.mu);
+	if (!r->slots[idx]->in_use)
+		res = NULL;
+	else if (r->slots[idx]->q != NULL)
+		res = &pending_result;
+	else
+		res = &r->slots[idx]->res;
+	pthread_mutex_unlock(&svc.mu);
+	return res;
 }

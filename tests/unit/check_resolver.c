@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "dnscache.h"
+#include "fdlimit.h"
 #include "resolver.h"
 
 static char servers[64];
@@ -205,6 +206,98 @@ START_TEST(test_cache)
 }
 END_TEST
 
+/* Forward confirmation looks at every address of the answer: the client's
+ * is the 20th of many.sender.example.org. A cached answer that keeps only
+ * the first few is not taken as proof either way. */
+START_TEST(test_match_all)
+{
+	char err[200];
+	struct dm_dnscache *cache = dm_dnscache_new(100, 0, 3600);
+	struct dm_resolver *r1 = dm_resolver_new(servers, 500, err, sizeof(err));
+	struct dm_resolver *r2 = dm_resolver_new(servers, 500, err, sizeof(err));
+	const struct dm_dns_result *res;
+	struct dm_addr client, other;
+	int a, b, c;
+
+	ck_assert_ptr_nonnull(r1);
+	ck_assert_ptr_nonnull(r2);
+	dm_resolver_set_cache(r1, cache);
+	dm_resolver_set_cache(r2, cache);
+	dm_addr_parse("192.0.2.30", &client);
+	dm_addr_parse("192.0.2.99", &other);
+	a = dm_resolver_submit_match(r1, "many.sender.example.org", DM_DNS_A, &client);
+	b = dm_resolver_submit_match(r1, "many.sender.example.org", DM_DNS_A, &other);
+	ck_assert_int_eq(dm_resolver_collect(r1, dm_now_ms() + 3000), 0);
+	res = dm_resolver_result(r1, a);
+	ck_assert_int_eq(res->status, DM_DNS_ANSWER);
+	ck_assert_uint_eq(res->nrecords, 20);
+	ck_assert_uint_eq(res->naddrs, DM_DNS_MAX_ADDRS);
+	ck_assert_int_eq(res->matched, 1);
+	ck_assert_int_eq(dm_resolver_result(r1, b)->matched, 0);
+	/* the cache has 8 of the 20: a match must ask again */
+	c = dm_resolver_submit_match(r2, "many.sender.example.org", DM_DNS_A, &client);
+	dm_resolver_collect(r2, dm_now_ms() + 3000);
+	res = dm_resolver_result(r2, c);
+	ck_assert_int_eq(res->from_cache, 0);
+	ck_assert_int_eq(res->matched, 1);
+	/* a complete cached answer settles a match without asking */
+	c = dm_resolver_submit_match(r2, "multi.test.example.net", DM_DNS_A, &client);
+	dm_resolver_collect(r2, dm_now_ms() + 3000);
+	c = dm_resolver_submit_match(r2, "multi.test.example.net", DM_DNS_A, &other);
+	ck_assert_int_eq(dm_resolver_result(r2, c)->from_cache, 1);
+	ck_assert_int_eq(dm_resolver_result(r2, c)->matched, 0);
+	dm_resolver_free(r1);
+	dm_resolver_free(r2);
+	dm_dnscache_free(cache);
+}
+END_TEST
+
+/* Many sessions, one channel: no socket per session, and a question asked
+ * by several sessions at once goes out once. */
+START_TEST(test_shared)
+{
+	enum { N = 300 };
+	static struct dm_resolver *rs[N];
+	struct dm_dns_stats before, after;
+	long fds0, fds1;
+	char err[200];
+	int i, idx;
+
+	dm_resolver_stats(&before);
+	fds0 = dm_fd_in_use();
+	for (i = 0; i < N; i++) {
+		rs[i] = dm_resolver_new(servers, 5000, err, sizeof(err));   /* the dead question stays in flight */
+		ck_assert_msg(rs[i] != NULL, "%s", err);
+		/* everyone asks the same two questions of a zone that never
+		 * answers: they stay in flight, and every later asker joins them */
+		dm_resolver_submit(rs[i], "z.dead.test.example.net", DM_DNS_A);
+		dm_resolver_submit(rs[i], "z.dead.test.example.net", DM_DNS_AAAA);
+	}
+	fds1 = dm_fd_in_use();
+	printf("shared: %d sessions waiting, descriptors %ld -> %ld\n", N, fds0, fds1);
+	ck_assert_int_le(fds1 - fds0, 3);       /* the channel's socket and the wake pipe */
+	dm_resolver_stats(&after);
+	ck_assert_uint_le(after.channels, before.channels + 1);
+	ck_assert_uint_eq(after.sent - before.sent, 2);
+	ck_assert_uint_eq(after.joined - before.joined, 2 * N - 2);
+	for (i = 0; i < N; i++) {
+		ck_assert_int_eq(dm_resolver_collect(rs[i], dm_now_ms() + (i == 0 ? 300 : 0)), 2);
+		ck_assert_int_eq(dm_resolver_result(rs[i], 0)->status, DM_DNS_TIMEOUT);
+		ck_assert_int_eq(dm_resolver_result(rs[i], 1)->status, DM_DNS_TIMEOUT);
+		dm_resolver_free(rs[i]);
+	}
+	/* released slots are handed out again: a session's memory stays put */
+	rs[0] = dm_resolver_new(servers, 400, err, sizeof(err));
+	idx = dm_resolver_submit(rs[0], "w.dead.test.example.net", DM_DNS_A);
+	dm_resolver_release(rs[0], idx);
+	ck_assert_ptr_null(dm_resolver_result(rs[0], idx));
+	ck_assert_int_eq(dm_resolver_submit(rs[0], "a.test.example.net", DM_DNS_A), idx);
+	ck_assert_int_eq(dm_resolver_collect(rs[0], dm_now_ms() + 3000), 0);
+	ck_assert_int_eq(dm_resolver_result(rs[0], idx)->status, DM_DNS_ANSWER);
+	dm_resolver_free(rs[0]);
+}
+END_TEST
+
 int main(void)
 {
 	const char *port = getenv("DM_DNS_PORT");
@@ -225,6 +318,8 @@ int main(void)
 	tcase_add_loop_test(tc, test_deadline, 0, 2);
 	tcase_add_test(tc, test_free_pending);
 	tcase_add_test(tc, test_cache);
+	tcase_add_test(tc, test_match_all);
+	tcase_add_test(tc, test_shared);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
