@@ -40,6 +40,7 @@ static const struct key main_keys[] = {
 	{ "doorman", "trusted_networks", K_CIDRS,       O(trusted), 0, 0 },
 	{ "doorman", "log",              K_LOG,         O(log), 0, 0 },
 	{ "doorman", "log_facility",     K_FACILITY,    O(log_facility_name), 0, 0 },
+	{ "doorman", "stop_timeout_ms",  K_MS,          O(stop_timeout_ms), 0, 600000 },
 	{ "dns",     "servers",          K_DNS_SERVERS, O(dns_servers), 0, 0 },
 	{ "dns",     "timeout_ms",       K_MS,          O(dns_timeout_ms), 100, 20000 },
 	{ "dns",     "zones",            K_ZONES,       O(zones), 0, 0 },
@@ -479,6 +480,7 @@ struct dm_config *dm_config_defaults(void)
 	cfg->log = DM_LOG_SYSLOG;
 	cfg->log_facility = LOG_MAIL;
 	cfg->log_facility_name = strdup("mail");
+	cfg->stop_timeout_ms = 10000;
 	cfg->dns_servers = strdup("");
 	cfg->dns_timeout_ms = 3000;
 	cfg->cache_size = 10000;
@@ -535,7 +537,6 @@ void dm_config_free(struct dm_config *cfg)
 	free(cfg->log_facility_name);
 	free(cfg->dns_servers);
 	free(cfg->zones);
-	spamd_pool_free(cfg->spamd_pool);
 	dm_policy_free(cfg->def);
 	for (i = 0; i < cfg->npolicies; i++)
 		dm_policy_free(cfg->policies[i]);
@@ -715,11 +716,6 @@ struct dm_config *dm_config_load(const char *path, struct dm_errors *errs)
 		load_policies(cfg, errs);
 		note_needs(cfg);
 	}
-	if (errs->n == before && cfg->nspamd > 0) {
-		cfg->spamd_pool = spamd_pool_new(cfg->spamd, cfg->nspamd, cfg->spamd_max_parallel, cfg->spamd_backoff_ms);
-		if (cfg->spamd_pool == NULL)
-			dm_errors_add(errs, path, 0, "out of memory for the spamd pool");
-	}
 	if (errs->n != before || cfg->file == NULL) {
 		dm_config_free(cfg);
 		return NULL;
@@ -759,6 +755,7 @@ void dm_config_dump(const struct dm_config *cfg, FILE *out)
 		        cfg->trusted[i].prefix);
 	fprintf(out, "\n%-16s = %s\n", "log", cfg->log == DM_LOG_STDERR ? "stderr" : "syslog");
 	fprintf(out, "%-16s = %s\n", "log_facility", cfg->log_facility_name);
+	fprintf(out, "%-16s = %u\n", "stop_timeout_ms", cfg->stop_timeout_ms);
 	fprintf(out, "\n[dns]\n%-16s = %s\n", "servers",
 	        cfg->dns_servers[0] ? cfg->dns_servers : "; (from /etc/resolv.conf)");
 	fprintf(out, "%-16s = %u\n", "timeout_ms", cfg->dns_timeout_ms);

@@ -88,6 +88,7 @@ struct dm_config {
 	enum dm_log_target log;
 	int log_facility;                /* LOG_MAIL ... */
 	char *log_facility_name;
+	unsigned stop_timeout_ms;        /* at stop, how long open sessions may take to finish */
 	char *dns_servers;               /* "" = /etc/resolv.conf; else c-ares servers_ports csv */
 	unsigned dns_timeout_ms;
 	struct dnsbl_zone *zones;        /* [dns] zones, in the order given */
@@ -101,11 +102,11 @@ struct dm_config {
 	size_t nspamd;
 	unsigned spamd_connect_timeout_ms, spamd_timeout_ms, spamd_max_parallel, spamd_backoff_ms;
 	unsigned long spamd_max_size;    /* bytes sent to spamd at most */
-	struct spamd_pool *spamd_pool;   /* made at load, shared by the snapshot's connections */
 	struct dm_policy *def;           /* policy.d/default.conf over the built-in defaults */
 	struct dm_policy **policies;     /* per domain, sorted by name */
 	size_t npolicies;
 	unsigned refs;                   /* managed by milter/snapshot.c */
+	unsigned long generation;        /* load order (milter/snapshot.c): a newer one is never replaced by an older */
 };
 
 #define DM_CONFIG_FILE SYSCONFDIR "/doorman/doorman.conf"

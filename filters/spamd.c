@@ -23,18 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdlimit.h"
 #include "spamd.h"
+#include "spamd_pool.h"
 #include "text.h"
 
-/* Same clock as dm_now_ms() (resolver.c), kept here so the client links
- * without c-ares. */
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+#define now_ms spamd_now_ms
 
 /* Write (append: add "; " and append) a message into err, cut to fit. */
 static void put_err(char *err, size_t errlen, int append, const char *fmt, ...)
@@ -191,167 +185,6 @@ int spamd_backends_parse(const char *list, struct spamd_backend *out, size_t max
 	return why || *n == 0 ? -1 : 0;
 }
 
-/* -------------------------------------------------------------------- pool */
-
-struct slot {
-	struct spamd_backend b;
-	unsigned in_flight;
-	unsigned long requests, failures;
-	unsigned streak;             /* failures in a row */
-	uint64_t until;              /* backoff ends at this time (0: none) */
-	uint64_t last_fail;          /* pool->failures when it last failed */
-};
-
-struct spamd_pool {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;           /* a slot was released */
-	unsigned max_parallel, backoff_ms;
-	uint64_t failures;           /* orders failures even within one millisecond */
-	size_t n;
-	struct slot s[];
-};
-
-struct spamd_pool *spamd_pool_new(const struct spamd_backend *b, size_t n,
-                                  unsigned max_parallel, unsigned backoff_ms)
-{
-	struct spamd_pool *pool;
-	pthread_condattr_t ca;
-	size_t i;
-
-	if (n == 0 || n > SPAMD_BACKENDS_MAX || max_parallel == 0 ||
-	    (pool = calloc(1, sizeof(*pool) + n * sizeof(pool->s[0]))) == NULL)
-		return NULL;
-	/* timed waits use the monotonic clock, like every deadline here */
-	pthread_condattr_init(&ca);
-	if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
-	    pthread_cond_init(&pool->cv, &ca) != 0) {
-		pthread_condattr_destroy(&ca);
-		free(pool);
-		return NULL;
-	}
-	pthread_condattr_destroy(&ca);
-	pthread_mutex_init(&pool->mu, NULL);   /* cannot fail for default attributes */
-	pool->max_parallel = max_parallel;
-	pool->backoff_ms = backoff_ms;
-	pool->n = n;
-	for (i = 0; i < n; i++)
-		pool->s[i].b = b[i];
-	return pool;
-}
-
-void spamd_pool_free(struct spamd_pool *pool)
-{
-	if (pool == NULL)
-		return;
-	pthread_cond_destroy(&pool->cv);
-	pthread_mutex_destroy(&pool->mu);
-	free(pool);
-}
-
-size_t spamd_pool_stats(struct spamd_pool *pool, struct spamd_backend_stats *out, size_t max)
-{
-	uint64_t now = now_ms();
-	size_t i;
-
-	pthread_mutex_lock(&pool->mu);
-	for (i = 0; i < pool->n && i < max; i++) {
-		const struct slot *s = &pool->s[i];
-
-		memcpy(out[i].name, s->b.name, sizeof(out[i].name));
-		out[i].requests = s->requests;
-		out[i].failures = s->failures;
-		out[i].in_flight = s->in_flight;
-		out[i].backoff_left_ms = s->until > now ? (unsigned)(s->until - now) : 0;
-	}
-	pthread_mutex_unlock(&pool->mu);
-	return pool->n;
-}
-
-#define ACQ_TIMEOUT (-1)
-#define ACQ_NONE    (-2)
-
-/* Take a slot on the backend to try next; tried[i] marks backends whose
- * connect already failed in this spamd_begin. Returns its index, ACQ_NONE
- * when every backend was tried, ACQ_TIMEOUT when the deadline passed while
- * all candidates were full. */
-static int acquire(struct spamd_pool *pool, const unsigned char *tried, uint64_t deadline)
-{
-	int pick, best, full;
-	uint64_t now, wake;
-	struct timespec ts;
-	size_t i;
-
-	pthread_mutex_lock(&pool->mu);
-	for (;;) {
-		now = now_ms();
-		wake = deadline;
-		pick = best = -1;
-		full = 0;
-		for (i = 0; i < pool->n && pick < 0; i++) {
-			const struct slot *s = &pool->s[i];
-
-			if (tried[i])
-				continue;
-			if (s->until > now) {
-				if (s->until < wake)
-					wake = s->until;   /* it may become usable while we wait */
-				if (best < 0 || s->last_fail < pool->s[best].last_fail)
-					best = (int)i;
-			} else if (s->in_flight < pool->max_parallel) {
-				pick = (int)i;
-			} else {
-				full = 1;
-			}
-		}
-		/* every candidate in backoff: the least recently failed, anyway */
-		if (pick < 0 && !full) {
-			if (best < 0) {
-				pthread_mutex_unlock(&pool->mu);
-				return ACQ_NONE;
-			}
-			if (pool->s[best].in_flight < pool->max_parallel)
-				pick = best;
-		}
-		if (pick >= 0) {
-			pool->s[pick].in_flight++;
-			pool->s[pick].requests++;
-			pthread_mutex_unlock(&pool->mu);
-			return pick;
-		}
-		if (now >= deadline) {
-			pthread_mutex_unlock(&pool->mu);
-			return ACQ_TIMEOUT;
-		}
-		ts.tv_sec = (time_t)(wake / 1000);
-		ts.tv_nsec = (long)(wake % 1000) * 1000000L;
-		pthread_cond_timedwait(&pool->cv, &pool->mu, &ts);
-	}
-}
-
-enum health { H_ABORT, H_GOOD, H_BAD };
-
-static void release(struct spamd_pool *pool, size_t idx, enum health h)
-{
-	struct slot *s = &pool->s[idx];
-	uint64_t now = now_ms();
-	unsigned shift;
-
-	pthread_mutex_lock(&pool->mu);
-	s->in_flight--;
-	if (h == H_GOOD) {
-		s->streak = 0;
-		s->until = 0;
-	} else if (h == H_BAD) {
-		s->failures++;
-		s->streak++;
-		s->last_fail = ++pool->failures;
-		shift = s->streak - 1 < SPAMD_BACKOFF_SHIFT ? s->streak - 1 : SPAMD_BACKOFF_SHIFT;
-		s->until = pool->backoff_ms ? now + ((uint64_t)pool->backoff_ms << shift) : 0;
-	}
-	pthread_cond_broadcast(&pool->cv);
-	pthread_mutex_unlock(&pool->mu);
-}
-
 /* ----------------------------------------------------------------- socket */
 
 /* Wait for events on fd until deadline. 1: ready (or error/hangup: the next
@@ -410,6 +243,7 @@ static int connect_to(const struct spamd_backend *b, unsigned timeout_ms, uint64
 
 	fd = socket(b->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
+		dm_fd_note(DM_FD_SPAMD, errno);
 		put_err(err, errlen, 0, "connect to %s: socket: %s", b->name, ERRTEXT(errno, eb));
 		return -1;
 	}
@@ -441,7 +275,7 @@ static int connect_to(const struct spamd_backend *b, unsigned timeout_ms, uint64
 
 struct spamd_session {
 	struct spamd_pool *pool;
-	size_t idx;                  /* backend in pool->s */
+	struct spamd_slot *slot;     /* the backend's place in the pool */
 	int fd;
 	enum spamd_cmd cmd;
 	uint64_t t0, deadline;
@@ -455,7 +289,7 @@ struct spamd_session {
 
 static const char *bname(const struct spamd_session *s)
 {
-	return s->pool->s[s->idx].b.name;
+	return spamd_slot_backend(s->slot)->name;
 }
 
 static unsigned budget_ms(const struct spamd_session *s)
@@ -504,14 +338,19 @@ int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
                 unsigned connect_timeout_ms, unsigned timeout_ms, size_t max_size,
                 struct spamd_session **out, char *err, size_t errlen)
 {
-	unsigned char tried[SPAMD_BACKENDS_MAX] = { 0 };
+	struct spamd_slot *tried[SPAMD_BACKENDS_MAX];
+	size_t ntried = 0;
 	struct spamd_session *s;
 	char one[SPAMD_ERR_MAX];
-	int idx;
+	int acq;
 
 	*out = NULL;
 	if (err && errlen)
 		err[0] = '\0';
+	if (pool == NULL) {
+		put_err(err, errlen, 0, "no spamd server configured");
+		return -1;
+	}
 	if ((s = malloc(sizeof(*s))) == NULL) {
 		put_err(err, errlen, 0, "spamd session: out of memory");
 		return -1;
@@ -530,18 +369,20 @@ int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
 		free(s);
 		return -1;
 	}
-	for (;;) {
-		idx = acquire(pool, tried, s->deadline);
-		if (idx == ACQ_NONE)
-			break;
-		if (idx == ACQ_TIMEOUT) {
-			put_err(err, errlen, 1,
-			        "timeout after %u ms waiting for a spamd slot (max_parallel %u in use)",
-			        budget_ms(s), pool->max_parallel);
+	while (ntried < SPAMD_BACKENDS_MAX) {
+		acq = spamd_pool_acquire(pool, tried, ntried, s->deadline, &s->slot);
+		if (acq == SPAMD_ACQ_NONE) {
+			if (ntried == 0)
+				put_err(err, errlen, 0, "no spamd server configured");
 			break;
 		}
-		s->idx = (size_t)idx;
-		s->fd = connect_to(&pool->s[idx].b, connect_timeout_ms, s->deadline, one, sizeof(one));
+		if (acq == SPAMD_ACQ_TIMEOUT) {
+			put_err(err, errlen, 1,
+			        "timeout after %u ms waiting for a spamd slot (max_parallel %u in use)",
+			        budget_ms(s), spamd_pool_max_parallel(pool));
+			break;
+		}
+		s->fd = connect_to(spamd_slot_backend(s->slot), connect_timeout_ms, s->deadline, one, sizeof(one));
 		/* the head goes out now: spamd times out a client that is slow to send
 		 * it (--timeout-tcp), and no message byte has left yet, so a backend
 		 * that drops us here can still be failed over */
@@ -553,11 +394,12 @@ int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
 		if (s->fd >= 0) {
 			snprintf(one, sizeof(one), "%s", s->error);
 			close(s->fd);
+			s->fd = -1;
 			s->fail = SPAMD_OK;
 		}
 		put_err(err, errlen, 1, "%s", one);
-		tried[idx] = 1;
-		release(pool, (size_t)idx, H_BAD);
+		tried[ntried++] = s->slot;
+		spamd_pool_release(pool, s->slot, SPAMD_H_BAD);
 	}
 	free(s);
 	return -1;
@@ -675,10 +517,10 @@ static void judge(struct spamd_session *s, struct spamd_answer *a, const char *r
 	}
 }
 
-static void finish(struct spamd_session *s, enum health h)
+static void finish(struct spamd_session *s, enum spamd_health h)
 {
 	close(s->fd);
-	release(s->pool, s->idx, h);
+	spamd_pool_release(s->pool, s->slot, h);
 	free(s);
 }
 
@@ -708,14 +550,14 @@ enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a)
 	a->truncated = s->truncated;
 	a->elapsed_ms = (unsigned)(now_ms() - s->t0);
 	o = a->outcome;
-	finish(s, o == SPAMD_OK ? H_GOOD : H_BAD);
+	finish(s, o == SPAMD_OK ? SPAMD_H_GOOD : SPAMD_H_BAD);
 	return o;
 }
 
 void spamd_abort(struct spamd_session *s)
 {
 	if (s)
-		finish(s, H_ABORT);
+		finish(s, SPAMD_H_ABORT);
 }
 
 const char *spamd_outcome_name(enum spamd_outcome o)

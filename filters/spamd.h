@@ -55,7 +55,8 @@ int spamd_backends_parse(const char *list, struct spamd_backend *out, size_t max
 
 /* ---------------------------------------------------------------- the pool */
 
-/* Shared by all threads of the process; created once from the config. At
+/* Shared by all threads of the process, and by every configuration the
+ * process loads (filters/spamd_pool.c). At
  * most max_parallel sessions per backend are in flight; a caller that finds
  * every usable backend full waits (bounded by its deadline) for a slot
  * instead of piling onto spamd's accept queue. A backend whose connect
@@ -71,6 +72,16 @@ struct spamd_pool;
 struct spamd_pool *spamd_pool_new(const struct spamd_backend *b, size_t n,
                                   unsigned max_parallel, unsigned backoff_ms);
 
+/* A new configuration (a reload): b[0..n) in order, n may be 0 (then every
+ * spamd_begin fails with "no spamd server configured"). A backend already
+ * in the pool (same name) keeps its sessions in flight, counters and
+ * backoff, so max_parallel caps it across reloads; one that left the list
+ * is no longer picked and goes when its last session ends. Sessions wait
+ * for a slot under the new max_parallel at once. Returns 0, or -1 (out of
+ * memory, n too big, max_parallel 0) with the pool unchanged. */
+int spamd_pool_configure(struct spamd_pool *pool, const struct spamd_backend *b, size_t n,
+                         unsigned max_parallel, unsigned backoff_ms);
+
 /* No session of this pool may still be open. NULL is fine. */
 void spamd_pool_free(struct spamd_pool *pool);
 
@@ -82,8 +93,8 @@ struct spamd_backend_stats {
 	unsigned backoff_left_ms;      /* 0: not in backoff */
 };
 
-/* Copy the counters of up to max backends into out; returns the number of
- * backends in the pool. Consistent snapshot (taken under the pool lock). */
+/* Copy the counters of up to max configured backends into out; returns
+ * the number configured. Consistent snapshot (taken under the pool lock). */
 size_t spamd_pool_stats(struct spamd_pool *pool, struct spamd_backend_stats *out, size_t max);
 
 /* ------------------------------------------------------------- a session */

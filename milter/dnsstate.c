@@ -16,6 +16,7 @@
 #include "dnsstate.h"
 #include "log.h"
 #include "resolver.h"
+#include "runtime.h"
 #include "snapshot.h"
 #include "spamd.h"
 
@@ -219,8 +220,8 @@ static void *zonecheck_thread(void *arg)
 			dm_zonecheck_run(cfg, NULL);
 		else
 			purge(NULL);      /* no self-test: no zone stays suspended */
-		if (cfg != NULL && cfg->spamd_pool != NULL)
-			log_spamd(cfg->spamd_pool);
+		if (dm_spamd_pool() != NULL)
+			log_spamd(dm_spamd_pool());
 		dm_snapshot_unpin(cfg);
 		if (cache != NULL) {
 			struct dm_dnscache_stats st;
