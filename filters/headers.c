@@ -380,41 +380,88 @@ int hdr_spam_report(char *out, size_t outlen, const char *report, size_t len)
 
 /* ----------------------------------------------------------------- Subject */
 
+/* Fold text (one line, blanks between words) into out as a header value
+ * that starts at column col: a break is "\n" put before one of the blanks,
+ * so unfolding gives the text back byte for byte. A word longer than a line
+ * stays whole. Returns 0, or 1 when out was too small (then it holds as
+ * much as fits: never half a UTF-8 character, never ending in a fold). */
+static int fold_text(char *out, size_t outlen, const char *text, size_t col)
+{
+	size_t i = 0, n = 0, len = strlen(text);
+
+	while (i < len) {
+		size_t nb = 0, w = 0, need;
+		int fold;
+
+		while (i + nb < len && text[i + nb] == ' ')
+			nb++;
+		while (i + nb + w < len && text[i + nb + w] != ' ')
+			w++;
+		fold = nb > 0 && w > 0 && col + nb + w > HDR_FOLD_WIDTH;
+		need = nb + w + (fold ? 1 : 0);
+		if (n + need >= outlen) {
+			/* the rest does not fit: what fits of it, whole characters only */
+			size_t room = outlen - 1 - n;
+			if (fold)
+				room = 0;
+			memcpy(out + n, text + i, room);
+			n = utf8_backoff(out, n + room);
+			while (n > 0 && (out[n - 1] == '\n'))
+				n--;
+			out[n] = '\0';
+			return 1;
+		}
+		if (fold) {
+			out[n++] = '\n';
+			col = 0;
+		}
+		memcpy(out + n, text + i, nb + w);
+		n += nb + w;
+		col += nb + w;
+		i += nb + w;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
 int hdr_subject_tag(char *out, size_t outlen, const char *old, const char *tag)
 {
-	char t[HDR_FIELD_MAX + 1], o[HDR_SUBJECT_MAX + 1];
-	const char *ts = t, *os = o;
-	size_t tl, ol, n = 0;
-	int cut;
+	char t[HDR_FIELD_MAX + 1];
+	size_t tl, ol = old ? strnlen(old, HDR_SUBJECT_MAX) : 0;
+	char *o, *os, *text;
+	int cut = 0;
 
 	if (outlen == 0)
 		return -1;
 	out[0] = '\0';
-	hdr_clean_value(t, sizeof(t), tag, tag ? strlen(tag) : 0, HDR_FIELD_MAX, 0);
-	cut = hdr_clean_value(o, sizeof(o), old, old ? strlen(old) : 0, HDR_SUBJECT_MAX,
-	                      HDR_KEEP_8BIT);
-	while (*ts == ' ')
-		ts++;
-	tl = strlen(ts);
-	while (tl > 0 && ts[tl - 1] == ' ')
-		tl--;
-	while (*os == ' ')
-		os++;
-	ol = strlen(os);
-	if (tl > 0 && !(ol >= tl && strncasecmp(os, ts, tl) == 0)) {
-		if (tl + (ol ? 1 : 0) < outlen) {
-			memcpy(out, ts, tl);
-			n = tl;
-			if (ol)
-				out[n++] = ' ';
-			out[n] = '\0';
-		} else {
-			cut = 1;        /* no room for the tag: keep the old subject, not nothing */
-		}
+	if ((o = malloc(ol + 1)) == NULL || (text = malloc(HDR_FIELD_MAX + 2 + ol)) == NULL) {
+		free(o);
+		return -1;
 	}
-	/* as much of the old subject as fits, never half a UTF-8 character */
-	if (hdr_clean_value(out + n, outlen - n, os, ol, ol, HDR_KEEP_8BIT))
+	hdr_clean_value(t, sizeof(t), tag, tag ? strlen(tag) : 0, HDR_FIELD_MAX, 0);
+	hdr_clean_value(o, ol + 1, old, ol, ol, HDR_KEEP_8BIT);
+	tag = t;
+	while (*tag == ' ')
+		tag++;
+	tl = strlen(tag);
+	while (tl > 0 && tag[tl - 1] == ' ')
+		tl--;
+	for (os = o; *os == ' '; os++)
+		;
+	ol = strlen(os);
+	if (tl == 0 || (ol >= tl && strncasecmp(os, tag, tl) == 0) || tl + 1 >= outlen) {
+		cut = tl > 0 && tl + 1 >= outlen;      /* no room for the tag: the old subject, not nothing */
+		memcpy(text, os, ol + 1);
+	} else {
+		memcpy(text, tag, tl);
+		text[tl] = ' ';
+		memcpy(text + tl + (ol ? 1 : 0), os, ol + 1);
+		text[tl + (ol ? 1 : 0) + ol] = '\0';
+	}
+	if (fold_text(out, outlen, text, strlen("Subject: ")))
 		cut = 1;
+	free(o);
+	free(text);
 	return cut;
 }
 

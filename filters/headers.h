@@ -4,7 +4,8 @@
  * header synthesized for spamd.
  *
  * Pure functions writing libmilter header values into caller buffers: no
- * CR, no NUL, and an LF only as a fold ("\n\t" + text). Everything that
+ * CR, no NUL, and an LF only as a fold ("\n\t" + text, or "\n " + text in
+ * a tagged Subject). Everything that
  * came from outside is cleaned and bounded here. Nothing here decides
  * whether a header is added; the caller's policy does.
  *
@@ -20,8 +21,10 @@
 
 #define HDR_FOLD_WIDTH   78     /* fold physical lines at this many characters */
 #define HDR_FIELD_MAX    100    /* bound of one outside piece (HELO, name, reason) */
-#define HDR_SUBJECT_MAX  850    /* bound of the old Subject kept when tagging */
-#define HDR_SUBJECT_SIZE (HDR_FIELD_MAX + 1 + HDR_SUBJECT_MAX + 1)  /* fits any tagged Subject */
+#define HDR_SUBJECT_MAX  131072 /* longest Subject tagged (Postfix's header_size_limit is 102400) */
+/* Room for the tagged value of an old Subject of n bytes: the tag, its
+ * blank, and one LF per fold at most per two bytes of text. */
+#define HDR_SUBJECT_SIZE(n) (HDR_FIELD_MAX + 2 + 2 * (size_t)(n) + 1)
 #define HDR_RECEIVED_SIZE 640   /* fits any hdr_received value */
 #define HDR_REPORT_MAX   4000   /* bound of the report text put in X-Spam-Report */
 #define HDR_LEVEL_MAX    50     /* most '*' in X-Spam-Level */
@@ -64,12 +67,18 @@ int hdr_spam_level(char *out, size_t outlen, double score);
  * does not fit. An empty report gives "" and 0. */
 int hdr_spam_report(char *out, size_t outlen, const char *report, size_t len);
 
-/* New Subject value "TAG old": old (NULL = absent) is cleaned with
- * HDR_KEEP_8BIT (folds unfolded), leading blanks dropped, bounded by
- * HDR_SUBJECT_MAX; tag cleaned and bounded by HDR_FIELD_MAX. When old
- * already starts with the tag (ASCII case ignored) it is returned cleaned
- * but not tagged again; the caller compares to decide whether to change
- * the header. A NULL or empty tag returns old cleaned. */
+/* New Subject value "TAG old", folded: old (NULL = absent; at most
+ * HDR_SUBJECT_MAX bytes are read, the caller tags nothing longer) is
+ * cleaned with HDR_KEEP_8BIT (its folds and any forged line break become
+ * one blank), leading blanks dropped; tag cleaned and bounded by
+ * HDR_FIELD_MAX. The result is folded at blanks to lines of at most
+ * HDR_FOLD_WIDTH (counted after "Subject: "; a longer word stays whole)
+ * with "\n" before one of the blanks, so unfolding it gives "TAG old"
+ * exactly: nothing of old is lost. When old already starts with the tag
+ * (ASCII case ignored) it is returned cleaned but not tagged again; the
+ * caller compares to decide whether to change the header. A NULL or empty
+ * tag returns old cleaned. HDR_SUBJECT_SIZE(strlen(old)) bytes always
+ * suffice; with less the value is cut (1). */
 int hdr_subject_tag(char *out, size_t outlen, const char *old, const char *tag);
 
 /* What the synthesized Received header describes. NULL or "" members are

@@ -275,3 +275,14 @@ int dm_percent_escape(const char *s, char *out, size_t outlen)
 	out[o] = '\0';
 	return 0;
 }
+
+size_t dm_bare_lf(const char *s, size_t len, int prev_cr)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n' && !(i == 0 ? prev_cr : s[i - 1] == '\r'))
+			return i;
+	}
+	return len;
+}

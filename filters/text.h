@@ -63,6 +63,12 @@ struct dm_reply_vars {
 size_t dm_reply_expand(const struct dm_reply *tmpl, const struct dm_reply_vars *v,
                        char *out, size_t outlen);
 
+/* Index of the first bare LF (one not preceded by CR) in s[0..len), or len
+ * when there is none. prev_cr says whether the byte before s[0] (the end of
+ * the previous chunk of the same stream) was a CR, so a CRLF split across
+ * two chunks is not taken for a bare LF. */
+size_t dm_bare_lf(const char *s, size_t len, int prev_cr);
+
 /* Copy s into out doubling every '%' (libmilter's smfi_setreply treats a
  * single '%' as a format escape). Returns 0, or -1 if it did not fit. */
 int dm_percent_escape(const char *s, char *out, size_t outlen);

@@ -25,14 +25,16 @@ struct msgctx {
 	char shadowed[32];            /* check name that was shadowed, for the summary */
 	uint64_t t_start;
 	/* content stage (content.c) */
-	int scan_decided;             /* header seen: whether to scan is settled */
+	int scan_decided;             /* whether to scan is settled */
+	int sep_sent;                 /* the empty line after the headers went to spamd */
+	int last_cr;                  /* the last byte sent to spamd was a CR */
 	int scanning;                 /* a spamd session is (or was) open */
 	char no_scan[64];             /* why not scanned: "authenticated", "allowlisted", "policy", "" */
 	struct spamd_session *sess;
 	char scan_err[256];           /* spamd_begin's failure, kept for EOM */
 	int skipping;                 /* max_size reached: body no longer sent */
 	unsigned long size;           /* header + body bytes seen */
-	char *subject;                /* first Subject value (bounded copy), NULL if none */
+	char *subject;                /* first Subject value (up to HDR_SUBJECT_MAX + 1 bytes), NULL if none */
 	int has_exempt;               /* an exempt recipient (postmaster...): never rejected as spam */
 	char xspam[XSPAM_NAMES][64];  /* incoming X-Spam-* header names; the first ones are ours */
 	unsigned xspam_count[XSPAM_NAMES];
@@ -48,6 +50,9 @@ struct connctx {
 	struct dm_connstage cs;
 	int warned;                   /* zone problems logged (once per connection) */
 	int skip_ok;                  /* the MTA understands SMFIS_SKIP */
+	int content_off;              /* negotiated without headers and body (no spamd then) */
+	int counted;                  /* counted in dm_sessions_open() */
+	int capped_logged;            /* the HELO lookup cap was logged */
 	char our_host[LOG_MAX + 1];   /* macro j, for the synthesized Received */
 	unsigned msgs, rcpt_ok, rcpt_rejected, rcpt_deferred;
 	uint64_t t_connect;

@@ -17,13 +17,14 @@
 #include "content.h"
 #include "headers.h"
 #include "log.h"
+#include "runtime.h"
 #include "seam.h"
 #include "text.h"
 #include "verdict.h"
 
 int dm_content_enabled(const struct dm_config *cfg)
 {
-	return cfg->nspamd > 0 && cfg->spamd_pool != NULL;
+	return cfg->nspamd > 0;
 }
 
 static const struct dm_policy *policy_of(const struct connctx *c)
@@ -31,22 +32,24 @@ static const struct dm_policy *policy_of(const struct connctx *c)
 	return c->msg->policy != NULL ? c->msg->policy : c->cfg->def;
 }
 
-/* Send text, turning a bare LF (libmilter's folding) into CRLF. */
+/* Send text, turning a bare LF (libmilter's folding) into CRLF. The
+ * message is one stream: a CRLF that a body chunk boundary splits (Postfix
+ * fills chunks to 65,535 bytes) is still one CRLF, so the CR state carries
+ * over from one call to the next. */
 static int send_text(struct msgctx *m, const char *s, size_t len)
 {
-	size_t i, start = 0;
+	size_t start = 0, at;
 	int rc = SPAMD_WRITE_OK;
 
-	for (i = 0; i < len && rc == SPAMD_WRITE_OK; i++) {
-		if (s[i] != '\n' || (i > 0 && s[i - 1] == '\r'))
-			continue;
-		rc = spamd_write(m->sess, s + start, i - start);
-		if (rc == SPAMD_WRITE_OK)
+	while (rc == SPAMD_WRITE_OK && start < len) {
+		at = dm_bare_lf(s + start, len - start, start == 0 ? m->last_cr : 0);
+		rc = spamd_write(m->sess, s + start, at);
+		if (rc == SPAMD_WRITE_OK && start + at < len)
 			rc = spamd_write(m->sess, "\r\n", 2);
-		start = i + 1;
+		start += at + 1;
 	}
-	if (rc == SPAMD_WRITE_OK && start < len)
-		rc = spamd_write(m->sess, s + start, len - start);
+	if (len > 0)
+		m->last_cr = s[len - 1] == '\r';
 	if (rc == SPAMD_WRITE_FULL)
 		m->skipping = 1;
 	return rc;
@@ -92,7 +95,9 @@ static void spamd_user(const struct dm_policy *pol, const char *rcpt, char *out,
 	out[o] = '\0';
 }
 
-/* At the first header: scan or not, and open the spamd session. */
+/* At the first header, or at the end of the headers, the first body chunk
+ * or the end of the message when no header came: scan or not, and open the
+ * spamd session. */
 static void decide_scan(struct connctx *c, SMFICTX *ctx)
 {
 	struct msgctx *m = c->msg;
@@ -114,7 +119,7 @@ static void decide_scan(struct connctx *c, SMFICTX *ctx)
 		return;
 	spamd_user(pol, m->rcpt, user, sizeof(user));
 	m->scanning = 1;
-	if (spamd_begin(c->cfg->spamd_pool, cmds[pol->spam_detail], user, c->cfg->spamd_connect_timeout_ms,
+	if (spamd_begin(dm_spamd_pool(), cmds[pol->spam_detail], user, c->cfg->spamd_connect_timeout_ms,
 	                c->cfg->spamd_timeout_ms, c->cfg->spamd_max_size, &m->sess, m->scan_err,
 	                sizeof(m->scan_err)) < 0) {
 		m->sess = NULL;
@@ -177,27 +182,48 @@ sfsistat dm_content_header(struct connctx *c, SMFICTX *ctx, const char *name, co
 	m->size += strlen(name) + strlen(value) + 4;
 	if (strncasecmp(name, "X-Spam-", 7) == 0)
 		remember_xspam(m, name);
+	/* the whole Subject (one byte more says "too long to tag") */
 	if (m->subject == NULL && strcasecmp(name, "Subject") == 0)
-		m->subject = strndup(value, HDR_SUBJECT_MAX);
+		m->subject = strndup(value, HDR_SUBJECT_MAX + 1);
 	if (!m->scan_decided)
 		decide_scan(c, ctx);
 	send_header(m, name, value);
 	return SMFIS_CONTINUE;
 }
 
-sfsistat dm_content_eoh(struct connctx *c)
+/* The empty line between the headers and the body, sent once. */
+static void send_separator(struct msgctx *m)
 {
-	if (c->msg != NULL && c->msg->sess != NULL && !c->msg->skipping)
-		send_text(c->msg, "\r\n", 2);
+	if (m->sess != NULL && !m->skipping && !m->sep_sent)
+		send_text(m, "\r\n", 2);
+	m->sep_sent = 1;
+}
+
+/* A message may come without any header line (Postfix never shows the
+ * milter its own Received:, so DATA that starts with an empty line has
+ * none): whether to scan is settled at the latest here. */
+static void settle_scan(struct connctx *c, SMFICTX *ctx)
+{
+	if (!c->msg->scan_decided)
+		decide_scan(c, ctx);
+	send_separator(c->msg);
+}
+
+sfsistat dm_content_eoh(struct connctx *c, SMFICTX *ctx)
+{
+	if (c->msg != NULL)
+		settle_scan(c, ctx);
 	return SMFIS_CONTINUE;
 }
 
-sfsistat dm_content_body(struct connctx *c, const unsigned char *chunk, size_t len)
+sfsistat dm_content_body(struct connctx *c, SMFICTX *ctx, const unsigned char *chunk, size_t len)
 {
 	struct msgctx *m = c->msg;
 
 	if (m == NULL)
 		return SMFIS_CONTINUE;
+	if (!m->sep_sent)
+		settle_scan(c, ctx);
 	m->size += len;
 	if (m->sess != NULL && !m->skipping)
 		send_text(m, (const char *)chunk, len);
@@ -273,6 +299,28 @@ static void set_reply(struct connctx *c, SMFICTX *ctx, int i, const char *reason
 		dm_log(LOG_WARNING, "cannot set reply %s %s", r->code, r->xcode);
 }
 
+/* Put the policy's tag in front of the Subject, all of it kept (folded). */
+static void tag_subject(struct msgctx *m, SMFICTX *ctx, const char *qid, const char *tag)
+{
+	size_t len = m->subject ? strlen(m->subject) : 0;
+	char *v;
+
+	if (len > HDR_SUBJECT_MAX) {
+		dm_log(LOG_WARNING, "%s: Subject longer than %d bytes: not tagged", qid, HDR_SUBJECT_MAX);
+		return;
+	}
+	v = malloc(HDR_SUBJECT_SIZE(len));
+	if (v == NULL || hdr_subject_tag(v, HDR_SUBJECT_SIZE(len), m->subject, tag) < 0) {
+		dm_log(LOG_WARNING, "%s: cannot tag the Subject (out of memory)", qid);
+	} else if (m->subject == NULL) {
+		if (dm_smfi->addheader(ctx, "Subject", v) != MI_SUCCESS)
+			dm_log(LOG_WARNING, "%s: cannot add a Subject", qid);
+	} else if (strcmp(v, m->subject) != 0 && dm_smfi->chgheader(ctx, "Subject", 1, v) != MI_SUCCESS) {
+		dm_log(LOG_WARNING, "%s: cannot change the Subject", qid);
+	}
+	free(v);
+}
+
 /* spamd gave no verdict: accept with a header saying so, or tempfail. */
 static sfsistat unscanned(struct connctx *c, SMFICTX *ctx, const char *qid, const char *why,
                           const struct spamd_answer *a)
@@ -298,13 +346,16 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 	struct spamd_answer a;
 	enum { PASS, TAG, QUARANTINE, REJECT } act = PASS, would = PASS;
 	static const char *const names[] = { "pass", "tag", "quarantine", "reject" };
-	char score[32], req[32], v[HDR_SUBJECT_SIZE + HDR_REPORT_MAX];
+	char score[32], req[32], v[2 * HDR_REPORT_MAX];
 	double required;
 
-	/* no header came (the MTA was told at negotiation not to send them,
-	 * e.g. a reload enabled spamd in between): nothing to scan */
-	if (!m->scan_decided)
+	/* the MTA was told at negotiation to send neither headers nor body
+	 * (a reload enabled spamd in between): nothing to scan; otherwise a
+	 * message without headers and body is scanned as it is */
+	if (!m->scan_decided && c->content_off)
 		snprintf(m->no_scan, sizeof(m->no_scan), "no headers seen");
+	else if (!m->sep_sent)
+		settle_scan(c, ctx);
 	delete_xspam(m, ctx);
 	if (m->no_scan[0] != '\0') {
 		log_scan(c, qid, "skip", "-", NULL, NULL, m->no_scan);
@@ -348,13 +399,8 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 		add_header(ctx, "X-Spam-Level", v);
 	if (act >= TAG) {
 		add_header(ctx, "X-Spam-Flag", HDR_SPAM_FLAG_VALUE);
-		if (pol->subject_tag[0] != '\0' && hdr_subject_tag(v, sizeof(v), m->subject, pol->subject_tag) >= 0 &&
-		    (m->subject == NULL || strcmp(v, m->subject) != 0)) {
-			if (m->subject == NULL)
-				add_header(ctx, "Subject", v);
-			else if (dm_smfi->chgheader(ctx, "Subject", 1, v) != MI_SUCCESS)
-				dm_log(LOG_WARNING, "%s: cannot change the Subject", qid);
-		}
+		if (pol->subject_tag[0] != '\0')
+			tag_subject(m, ctx, qid, pol->subject_tag);
 	}
 	if (pol->spam_detail == DM_SPAM_REPORT && a.reply.report[0] != '\0' &&
 	    hdr_spam_report(v, sizeof(v), a.reply.report, strlen(a.reply.report)) >= 0 && v[0] != '\0')

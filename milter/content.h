@@ -13,8 +13,8 @@
 int dm_content_enabled(const struct dm_config *cfg);
 
 sfsistat dm_content_header(struct connctx *c, SMFICTX *ctx, const char *name, const char *value);
-sfsistat dm_content_eoh(struct connctx *c);
-sfsistat dm_content_body(struct connctx *c, const unsigned char *chunk, size_t len);
+sfsistat dm_content_eoh(struct connctx *c, SMFICTX *ctx);
+sfsistat dm_content_body(struct connctx *c, SMFICTX *ctx, const unsigned char *chunk, size_t len);
 /* Decide, change headers, log the message's summary line. */
 sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid);
 /* Message aborted or done: close the spamd session, free message state. */

@@ -175,6 +175,10 @@ static const struct row rows[] = {
 	SU("tag with blanks", "hello", "  ***SPAM***  ", 0, 0, "***SPAM*** hello"),
 	SU("no tag", "hello\r\n world", NULL, 0, 0, "hello world"),
 	SU("folded subject unfolded", "long\r\n\tsubject", "[SPAM]", 0, 0, "[SPAM] long subject"),
+	SU("long subject folded at a blank", "0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 x",
+	   "[SPAM]", 0, 0, "[SPAM] 0123456789 0123456789 0123456789 0123456789 0123456789\n 0123456789 x"),
+	SU("runs of blanks kept across a fold", "0123456789012345678901234567890123456789012345678901234567890   x",
+	   "[SPAM]", 0, 0, "[SPAM] 0123456789012345678901234567890123456789012345678901234567890\n   x"),
 	SU("header injection", "hi\r\nBcc: victim@example\r\n", "[SPAM]", 0, 0,
 	   "[SPAM] hi Bcc: victim@example "),
 	SU("tag injection", "hi", "[SPAM]\r\nX-Evil: 1", 0, 0, "[SPAM] X-Evil: 1 hi"),
@@ -219,7 +223,8 @@ static void check_value(const char *name, const char *out, size_t outlen, int fo
 	for (i = 0; i < n; i++) {
 		ck_assert_msg(out[i] != '\r', "%s: CR at %zu", name, i);
 		if (out[i] == '\n') {
-			ck_assert_msg(out[i + 1] == '\t', "%s: LF not followed by TAB at %zu", name, i);
+			ck_assert_msg(out[i + 1] == '\t' || out[i + 1] == ' ', "%s: LF not followed by a blank at %zu",
+			              name, i);
 			ck_assert_msg(out[i + 2] != '\0', "%s: ends in a fold", name);
 			col = 0;
 		} else {
@@ -287,11 +292,41 @@ START_TEST(test_row)
 }
 END_TEST
 
-/* Tagging its own output again changes nothing; a subject of 2000 bytes
- * is bounded; a long test list folds within 78 columns. */
+/* Unfold a header value: drop each LF (the blank after it stays). */
+static void unfold(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++)
+		if (*s != '\n')
+			*w++ = *s;
+	*w = '\0';
+}
+
+/* Longest physical line of a value (the first counted after "Subject: "). */
+static size_t longest_line(const char *v, size_t first_col)
+{
+	size_t best = 0, col = first_col;
+
+	for (; *v; v++) {
+		if (*v == '\n') {
+			col = 0;
+			continue;
+		}
+		if (++col > best)
+			best = col;
+	}
+	return best;
+}
+
+/* Tagging its own output again changes nothing; a subject of 100 KB is
+ * tagged whole and folded; a word longer than a line moves to its own line
+ * rather than making the first one longer; a long test list folds within
+ * 78 columns. */
 START_TEST(test_properties)
 {
-	char once[HDR_SUBJECT_SIZE], twice[HDR_SUBJECT_SIZE], big[2001], tests[4000];
+	static char once[HDR_SUBJECT_SIZE(102400)], twice[HDR_SUBJECT_SIZE(102400)];
+	static char big[102401], tests[4000];
 	char out[BUF];
 	size_t i, n = 0;
 
@@ -299,10 +334,24 @@ START_TEST(test_properties)
 	ck_assert_int_eq(hdr_subject_tag(twice, sizeof(twice), once, "[SPAM]"), 0);
 	ck_assert_str_eq(once, twice);
 
-	memset(big, 's', sizeof(big) - 1);
+	/* 100 KB of words: nothing lost, every line within 78 columns */
+	for (i = 0; i < sizeof(big) - 1; i++)
+		big[i] = i % 9 == 8 ? ' ' : (char)('a' + i % 26);
 	big[sizeof(big) - 1] = '\0';
-	ck_assert_int_eq(hdr_subject_tag(once, sizeof(once), big, "[SPAM]"), 1);
-	ck_assert_uint_eq(strlen(once), 7 + HDR_SUBJECT_MAX);
+	ck_assert_int_eq(hdr_subject_tag(once, sizeof(once), big, "[SPAM]"), 0);
+	ck_assert_uint_le(longest_line(once, 9), 78);
+	ck_assert_int_eq(hdr_subject_tag(twice, sizeof(twice), once, "[SPAM]"), 0);
+	ck_assert_str_eq(once, twice);
+	unfold(once);
+	ck_assert_int_eq(strncmp(once, "[SPAM] ", 7), 0);
+	ck_assert_str_eq(once + 7, big);
+
+	/* one 2000-byte word: its own line after the tag, whole */
+	memset(big, 's', 2000);
+	big[2000] = '\0';
+	ck_assert_int_eq(hdr_subject_tag(once, sizeof(once), big, "[SPAM]"), 0);
+	ck_assert_int_eq(strncmp(once, "[SPAM]\n ", 8), 0);
+	ck_assert_str_eq(once + 8, big);
 
 	for (i = 0; i < 120; i++)
 		n += (size_t)snprintf(tests + n, sizeof(tests) - n, "%sRULE_NUMBER_%zu", i ? "," : "", i);

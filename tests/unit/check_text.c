@@ -391,6 +391,54 @@ START_TEST(test_trim_lower)
 }
 END_TEST
 
+/* dm_bare_lf: a row is a stream cut into chunks; the LFs that need a CR
+ * are found whatever the cut, and a CRLF split across chunks is not one. */
+struct lf_row {
+	const char *chunks[4];
+	const char *want;        /* the stream with every bare LF made CRLF */
+};
+
+static const struct lf_row lf_rows[] = {
+	{ { "a\r\nb\r\n" }, "a\r\nb\r\n" },
+	{ { "a\nb\n" }, "a\r\nb\r\n" },
+	{ { "a\r", "\nb" }, "a\r\nb" },                 /* CRLF split by the chunk boundary */
+	{ { "a\r", "\r\nb" }, "a\r\r\nb" },             /* a lone CR stays as it is */
+	{ { "a", "\nb" }, "a\r\nb" },                    /* a bare LF first in a chunk */
+	{ { "\r", "\n", "\r", "\n" }, "\r\n\r\n" },
+	{ { "\n\n", "\n" }, "\r\n\r\n\r\n" },
+	{ { "x\r", "", "\ny" }, "x\r\ny" },              /* an empty chunk keeps the state */
+	{ { "" }, "" },
+};
+
+START_TEST(test_bare_lf)
+{
+	const struct lf_row *r = &lf_rows[_i];
+	char out[64];
+	size_t o = 0, i, k;
+	int prev_cr = 0;
+
+	for (k = 0; k < 4 && r->chunks[k] != NULL; k++) {
+		const char *s = r->chunks[k];
+		size_t len = strlen(s), start = 0;
+
+		while (start <= len) {
+			size_t at = dm_bare_lf(s + start, len - start, start == 0 ? prev_cr : 0);
+			for (i = 0; i < at; i++)
+				out[o++] = s[start + i];
+			if (start + at == len)
+				break;
+			out[o++] = '\r';
+			out[o++] = '\n';
+			start += at + 1;
+		}
+		if (len > 0)
+			prev_cr = s[len - 1] == '\r';
+	}
+	out[o] = '\0';
+	ck_assert_str_eq(out, r->want);
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -419,6 +467,10 @@ static Suite *text_suite(void)
 	tc = tcase_create("names");
 	tcase_add_loop_test(tc, test_name_equal, 0, NROWS(name_rows));
 	tcase_add_loop_test(tc, test_trim_lower, 0, NROWS(trim_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bare_lf");
+	tcase_add_loop_test(tc, test_bare_lf, 0, NROWS(lf_rows));
 	suite_add_tcase(s, tc);
 	return s;
 }
