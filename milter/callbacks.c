@@ -27,6 +27,7 @@
 #include "dnsstate.h"
 #include "log.h"
 #include "resolver.h"
+#include "runtime.h"
 #include "seam.h"
 #include "snapshot.h"
 #include "text.h"
@@ -46,6 +47,8 @@ static void msg_free(struct connctx *c)
 
 static void conn_free(struct connctx *c)
 {
+	if (c->counted)
+		dm_session_closed();
 	msg_free(c);
 	dm_connstage_free(&c->cs);
 	dm_snapshot_unpin(c->cfg);
@@ -86,6 +89,7 @@ sfsistat dm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned
 	c = calloc(1, sizeof(*c));
 	if (c != NULL) {
 		c->skip_ok = (f1 & SMFIP_SKIP) != 0;
+		c->content_off = !content;
 		if (dm_smfi->setpriv(ctx, c) != MI_SUCCESS) {
 			free(c);
 			c = NULL;
@@ -131,6 +135,14 @@ sfsistat dm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
+	if (dm_runtime_stopping()) {
+		/* the MTA defers this client (4xx) and it comes back later */
+		dm_smfi->setpriv(ctx, NULL);
+		free(c);
+		return SMFIS_TEMPFAIL;
+	}
+	c->counted = 1;
+	dm_session_opened();
 	c->cfg = dm_snapshot_pin();
 	c->t_connect = dm_now_ms();
 	known = client_addr(hostaddr, &client) == 0;
@@ -165,6 +177,12 @@ sfsistat dm_helo(SMFICTX *ctx, char *helohost)
 	dm_cleans(c->helo, sizeof(c->helo), h, LOG_MAX);
 	dm_connstage_poll(&c->cs);
 	dm_connstage_helo(&c->cs, h, strlen(h));
+	if (c->cs.helo_capped && !c->capped_logged) {
+		c->capped_logged = 1;
+		dm_log(LOG_NOTICE, "helo: client=%s[%s] helo=<%s> is the HELO name number %u of the session: "
+		       "names after the first %d distinct ones are judged without DNS (dns=capped)",
+		       c->client_name, c->client_ip, c->helo, c->cs.helo_count, DM_HELO_NAMES_MAX);
+	}
 	return SMFIS_CONTINUE;
 }
 
@@ -282,14 +300,7 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	dm_decide_connect(pol, &c->cs.findings, &vars, &d);
 
 	exempt = dm_policy_exempt(pol, rcpt);
-	c->msg->has_exempt |= exempt;
-	if (d.action != DM_ACT_OFF && exempt) {
-		log_rcpt(c, ctx, "pass", &d, rcpt, pol, " exempt=recipient");
-	} else if (d.action != DM_ACT_OFF && c->msg->auth[0] != '\0') {
-		char extra[LOG_MAX + 32];
-		snprintf(extra, sizeof(extra), " exempt=auth sasl_username=%s", c->msg->auth);
-		log_rcpt(c, ctx, "pass", &d, rcpt, pol, extra);
-	} else if (d.action >= DM_ACT_TEMPFAIL) {
+	if (d.action >= DM_ACT_TEMPFAIL && !exempt && c->msg->auth[0] == '\0') {
 		if (dm_setreply(ctx, d.code, d.xcode, d.text) < 0)
 			dm_log(LOG_WARNING, "cannot set reply %s %s", d.code, d.xcode);
 		log_rcpt(c, ctx, d.action == DM_ACT_REJECT ? "reject" : "defer", &d, rcpt, pol, "");
@@ -301,14 +312,23 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 		c->msg->rcpt_deferred++;
 		c->rcpt_deferred++;
 		return SMFIS_TEMPFAIL;
+	}
+	/* Only a recipient doorman accepts may change the message: one that the
+	 * policy split defers leaves no exemption and no shadow mark behind. */
+	if (c->msg->policy != NULL && c->msg->policy != pol)
+		return defer_policy_split(c, ctx, rcpt, pol);
+	if (d.action != DM_ACT_OFF && exempt) {
+		log_rcpt(c, ctx, "pass", &d, rcpt, pol, " exempt=recipient");
+	} else if (d.action != DM_ACT_OFF && c->msg->auth[0] != '\0') {
+		char extra[LOG_MAX + 32];
+		snprintf(extra, sizeof(extra), " exempt=auth sasl_username=%s", c->msg->auth);
+		log_rcpt(c, ctx, "pass", &d, rcpt, pol, extra);
 	} else if (d.action == DM_ACT_SHADOW) {
 		log_rcpt(c, ctx, d.would == DM_ACT_REJECT ? "shadow: would reject" : "shadow: would defer",
 		         &d, rcpt, pol, "");
 		snprintf(c->msg->shadowed, sizeof(c->msg->shadowed), "%s", d.check);
 	}
-
-	if (c->msg->policy != NULL && c->msg->policy != pol)
-		return defer_policy_split(c, ctx, rcpt, pol);
+	c->msg->has_exempt |= exempt;
 	if (c->msg->policy == NULL)
 		snprintf(c->msg->rcpt, sizeof(c->msg->rcpt), "%s", rcpt);
 	c->msg->policy = pol;
@@ -328,14 +348,14 @@ sfsistat dm_eoh(SMFICTX *ctx)
 {
 	struct connctx *c = conn_of(ctx);
 
-	return c == NULL ? SMFIS_CONTINUE : dm_content_eoh(c);
+	return c == NULL ? SMFIS_CONTINUE : dm_content_eoh(c, ctx);
 }
 
 sfsistat dm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	struct connctx *c = conn_of(ctx);
 
-	return c == NULL ? SMFIS_CONTINUE : dm_content_body(c, chunk, len);
+	return c == NULL ? SMFIS_CONTINUE : dm_content_body(c, ctx, chunk, len);
 }
 
 sfsistat dm_eom(SMFICTX *ctx)
@@ -405,9 +425,9 @@ sfsistat dm_close(SMFICTX *ctx)
 		       (unsigned)(dm_now_ms() - c->t_connect));
 	} else {
 		findings_list(&c->cs, found, sizeof(found));
-		dm_log(LOG_INFO, "close: client=%s[%s] helo=<%s> findings=%s dns=%s dnsbl=%d zones=%s rdns=%s "
+		dm_log(LOG_INFO, "close: client=%s[%s] helo=<%s> helos=%u findings=%s dns=%s dnsbl=%d zones=%s rdns=%s "
 		       "dns_ms=%u wait_ms=%u msgs=%u rcpt_ok=%u rcpt_rejected=%u rcpt_deferred=%u total_ms=%u",
-		       c->client_name, c->client_ip, c->helo, found, c->cs.helo_dns,
+		       c->client_name, c->client_ip, c->helo, c->cs.helo_count, found, c->cs.helo_dns,
 		       c->cs.findings.dnsbl_score, c->cs.dnsbl_log[0] ? c->cs.dnsbl_log : "-", c->cs.rdns,
 		       c->cs.dns_ms, c->cs.wait_ms, c->msgs, c->rcpt_ok, c->rcpt_rejected, c->rcpt_deferred,
 		       (unsigned)(dm_now_ms() - c->t_connect));

@@ -9,7 +9,15 @@
  * In the background the starting process waits and exits with the daemon's
  * start-up status.
  * SIGUSR1 reloads the configuration (a bad one is logged and the old one
- * kept); SIGTERM/SIGINT/SIGHUP stop (libmilter owns them).
+ * kept). SIGTERM and SIGHUP stop: new sessions are refused with a 4xx while
+ * the open ones finish (at most [doorman] stop_timeout_ms), then doorman
+ * exits; a second signal, or SIGINT, stops at once.
+ *
+ * Threads: the main thread loads the configuration and waits for signals
+ * (on Linux a signal sent to the process goes to the main thread first when
+ * it is waiting for it, so libmilter's own signal thread does not see
+ * them); libmilter runs on its own thread, which SIGUSR2 wakes from its
+ * 5-second accept poll when it is time to stop.
  */
 #include "dm_autoconf.h"
 
@@ -26,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ares.h>
@@ -34,8 +43,11 @@
 #include "callbacks.h"
 #include "config.h"
 #include "dnsstate.h"
+#include "fdlimit.h"
 #include "log.h"
+#include "monitor.h"
 #include "resolver.h"
+#include "runtime.h"
 #include "snapshot.h"
 
 #ifndef PACKAGE_VERSION
@@ -70,6 +82,8 @@ static struct dm_config *load(int to_log)
 			fprintf(stderr, "doorman: %s\n", errs.msg[i]);
 	}
 	dm_errors_free(&errs);
+	if (cfg != NULL)
+		dm_snapshot_stamp(cfg);
 	if (cfg != NULL && socket_override != NULL) {
 		char *s = strdup(socket_override);
 		if (s == NULL) {
@@ -82,31 +96,138 @@ static struct dm_config *load(int to_log)
 	return cfg;
 }
 
-/* SIGUSR1 → reload: runs on its own thread, the signal is blocked elsewhere. */
-static void *reloader(void *arg)
+/* SIGUSR1: load, configure the process's runtime state, publish. */
+static void reload(void)
+{
+	struct dm_config *cfg = load(1);
+	size_t npol, nzones;
+	unsigned long gen;
+
+	if (cfg == NULL) {
+		dm_log(LOG_WARNING, "reload: %s has errors, keeping the running configuration", config_path);
+		return;
+	}
+	if (dm_runtime_configure(cfg) < 0) {
+		dm_log(LOG_WARNING, "reload: out of memory for the spamd pool, keeping the running configuration");
+		dm_config_free(cfg);
+		return;
+	}
+	npol = cfg->npolicies;
+	nzones = cfg->nzones;
+	gen = cfg->generation;
+	dm_snapshot_publish(cfg);          /* cfg may be gone after this */
+	dm_zonecheck_kick();
+	dm_log(LOG_INFO, "reload: configuration %s loaded (%zu domain policies, %zu dnsbl zones, generation %lu)",
+	       config_path, npol, nzones, gen);
+}
+
+/* ------------------------------------------------ libmilter's own thread */
+
+static pthread_t milter_tid;
+static int milter_rc = MI_SUCCESS;
+static int milter_done;
+
+static void on_wake(int sig)
+{
+	(void)sig;      /* only interrupts libmilter's poll() */
+}
+
+static void *milter_thread(void *arg)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	(void)arg;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wake;          /* no SA_RESTART: poll() returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	milter_rc = smfi_main();
+	__atomic_store_n(&milter_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Wait for a signal of set until deadline (dm_now_ms); 0 when none came. */
+static int wait_signal(const sigset_t *set, uint64_t deadline)
+{
+	uint64_t now = dm_now_ms();
+	struct timespec ts;
+	int sig;
+
+	if (now >= deadline)
+		return 0;
+	ts.tv_sec = (time_t)((deadline - now) / 1000);
+	ts.tv_nsec = (long)((deadline - now) % 1000) * 1000000L;
+	sig = sigtimedwait(set, NULL, &ts);
+	return sig < 0 ? 0 : sig;
+}
+
+static void *wake_milter(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&milter_done, __ATOMIC_ACQUIRE)) {
+		pthread_kill(milter_tid, SIGUSR2);
+		usleep(20000);
+	}
+	return NULL;
+}
+
+/* Stop: refuse new sessions, let the open ones finish (bounded, unless
+ * now), then end libmilter's loop without waiting for its 5-second poll. */
+static void stop(const sigset_t *set, int now)
+{
+	pthread_t waker;
+	int woken = 0;
+	struct dm_config *cfg = dm_snapshot_pin();
+	uint64_t until = dm_now_ms() + (now || cfg == NULL ? 0 : cfg->stop_timeout_ms);
+	unsigned open = dm_sessions_open();
+
+	dm_snapshot_unpin(cfg);
+	dm_runtime_set_stopping();
+	if (open > 0 && !now)
+		dm_log(LOG_INFO, "stopping: waiting for %u open sessions (at most %llu ms); new ones are deferred",
+		       open, (unsigned long long)(until - dm_now_ms()));
+	while (dm_sessions_open() > 0 && dm_now_ms() < until && !__atomic_load_n(&milter_done, __ATOMIC_ACQUIRE)) {
+		int sig = wait_signal(set, dm_now_ms() + 20 < until ? dm_now_ms() + 20 : until);
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
+			break;       /* asked again: now */
+	}
+	if (dm_sessions_open() > 0)
+		dm_log(LOG_WARNING, "stopping with %u sessions open: the MTA applies its milter default action to them",
+		       dm_sessions_open());
+	/* smfi_stop() waits for a lock that libmilter's accept loop holds
+	 * through its 5-second poll: wake that poll until the loop has ended */
+	if (pthread_create(&waker, NULL, wake_milter, NULL) == 0)
+		woken = 1;
+	smfi_stop();
+	if (woken)
+		pthread_join(waker, NULL);
+}
+
+/* The main thread: reloads and stops, until libmilter's loop ends. */
+static void serve(void)
 {
 	sigset_t set;
 	int sig;
 
-	(void)arg;
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
-	for (;;) {
-		struct dm_config *cfg;
-
-		if (sigwait(&set, &sig) != 0)
-			continue;
-		cfg = load(1);
-		if (cfg == NULL) {
-			dm_log(LOG_WARNING, "reload: %s has errors, keeping the running configuration", config_path);
-			continue;
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	while (!__atomic_load_n(&milter_done, __ATOMIC_ACQUIRE)) {
+		sig = wait_signal(&set, dm_now_ms() + 250);
+		if (sig == SIGUSR1) {
+			reload();
+		} else if (sig == SIGTERM || sig == SIGHUP || sig == SIGINT) {
+			stop(&set, sig == SIGINT);
+			break;
 		}
-		dm_snapshot_publish(cfg);
-		dm_zonecheck_kick();
-		dm_log(LOG_INFO, "reload: configuration %s loaded (%zu domain policies, %zu dnsbl zones)", config_path,
-		       cfg->npolicies, cfg->nzones);
 	}
-	return NULL;
+	pthread_join(milter_tid, NULL);
 }
 
 /* "unix:/path", "local:/path" or "/path" -> "/path"; NULL for inet sockets. */
@@ -277,12 +398,12 @@ static int write_pidfile(const char *path)
 
 int main(int argc, char **argv)
 {
-	int opt, foreground = 0, check_only = 0, dump = 0, rc;
+	int opt, foreground = 0, check_only = 0, dump = 0, rc, log_stderr;
 	struct dm_config *cfg;
 	struct passwd *pw = NULL;
-	pthread_t tid;
+	unsigned long fd_soft = 0, fd_hard = 0;
 	sigset_t set;
-	char sock_path[4096], pid_path[4096];
+	char sock_path[4096], pid_path[4096], err[200];
 	int parent = -1;
 	static char abs_config[4096];
 
@@ -338,6 +459,9 @@ int main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* one descriptor per MTA session: take all the system allows (as
+	 * Postfix's master does) */
+	dm_fd_raise_limit(&fd_soft, &fd_hard);
 	if (smfi_register(dm_filter) != MI_SUCCESS) {
 		fprintf(stderr, "doorman: smfi_register failed\n");
 		return EX_SOFTWARE;
@@ -357,33 +481,49 @@ int main(int argc, char **argv)
 		report_started(parent, EX_NOPERM, 1);
 		return EX_NOPERM;
 	}
+	log_stderr = cfg->log == DM_LOG_STDERR;
 	dm_log_open(cfg->log, cfg->log_facility);
-	/* Block the signals before any thread exists: SIGUSR1 goes to the
-	 * reloader's sigwait, SIGTERM/SIGINT/SIGHUP to libmilter's. */
+	/* Block the signals before any thread exists: the main thread takes
+	 * them with sigtimedwait; libmilter's thread gets SIGUSR2 only. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (pthread_create(&tid, NULL, reloader, NULL) != 0) {
-		dm_log(LOG_ERR, "cannot start the reload thread");
+	if (dm_resolver_start(err, sizeof(err)) < 0) {
+		dm_log(LOG_ERR, "%s", err);
 		report_started(parent, EX_OSERR, 1);
 		return EX_OSERR;
 	}
-	report_started(parent, 0, cfg->log == DM_LOG_STDERR);
+	if (dm_runtime_configure(cfg) < 0) {
+		dm_log(LOG_ERR, "out of memory for the spamd pool");
+		report_started(parent, EX_OSERR, 1);
+		return EX_OSERR;
+	}
+	if (dm_dnsstate_init(cfg) < 0)
+		dm_log(LOG_WARNING, "no memory for the DNS cache: running without it");
 	/* A reload may free cfg: keep what the exit path needs. */
 	snprintf(sock_path, sizeof(sock_path), "%s", unix_path(cfg->socket) ? unix_path(cfg->socket) : "");
 	snprintf(pid_path, sizeof(pid_path), "%s", pw == NULL ? cfg->pidfile : "");
-	dm_log(LOG_INFO, "starting: doorman %s on %s (%zu domain policies, %zu dnsbl zones)", PACKAGE_VERSION,
-	       cfg->socket, cfg->npolicies, cfg->nzones);
-	if (dm_dnsstate_init(cfg) < 0)
-		dm_log(LOG_WARNING, "no memory for the DNS cache: running without it");
+	dm_log(LOG_INFO, "starting: doorman %s on %s (%zu domain policies, %zu dnsbl zones, fd limit %lu%s)",
+	       PACKAGE_VERSION, cfg->socket, cfg->npolicies, cfg->nzones, fd_soft,
+	       fd_soft < fd_hard ? ", could not be raised" : "");
 	dm_snapshot_publish(cfg);
 	cfg = NULL;
 	if (dm_zonecheck_start() < 0)
 		dm_log(LOG_WARNING, "cannot start the zone self-test thread");
-	rc = smfi_main();
+	if (dm_monitor_start() < 0)
+		dm_log(LOG_WARNING, "cannot start the file descriptor monitor");
+	if (pthread_create(&milter_tid, NULL, milter_thread, NULL) != 0) {
+		dm_log(LOG_ERR, "cannot start the milter thread");
+		report_started(parent, EX_OSERR, 1);
+		return EX_OSERR;
+	}
+	report_started(parent, 0, log_stderr);
+	serve();
+	rc = milter_rc;
 	dm_log(LOG_INFO, "stopping");
 	/* Debian's libmilter leaves the socket behind; a stale one would only
 	 * confuse whoever looks at it next. */

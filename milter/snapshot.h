@@ -1,5 +1,5 @@
 /*
- * snapshot.h - the one piece of global mutable state: the current config.
+ * snapshot.h - the current configuration, as immutable refcounted snapshots.
  *
  * A connection pins the snapshot current at connect and keeps it to close;
  * a reload swaps in a new one; the old one is freed when its last
@@ -10,8 +10,12 @@
 
 #include "config.h"
 
-/* Publish cfg as current (takes ownership); releases the previous one. */
-void dm_snapshot_publish(struct dm_config *cfg);
+/* Give a freshly loaded cfg its generation (load order). */
+void dm_snapshot_stamp(struct dm_config *cfg);
+/* Publish cfg as current (takes ownership) and release the previous one.
+ * A cfg older (by generation) than the current one is freed instead and
+ * -1 returned: a late publisher never undoes a newer configuration. */
+int dm_snapshot_publish(struct dm_config *cfg);
 /* Pin the current snapshot (never NULL once one was published). */
 struct dm_config *dm_snapshot_pin(void);
 void dm_snapshot_unpin(struct dm_config *cfg);

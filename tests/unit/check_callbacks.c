@@ -4,13 +4,18 @@
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "callbacks.h"
 #include "config.h"
 #include "resolver.h"
+#include "runtime.h"
 #include "seam.h"
 #include "snapshot.h"
 
@@ -39,7 +44,17 @@ static int f_setreply(SMFICTX *ctx, char *rcode, char *xcode, char *msg)
 static int f_setsymlist(SMFICTX *ctx, int stage, char *m) { (void)ctx; (void)stage; (void)m; return MI_SUCCESS; }
 
 static int f_addheader(SMFICTX *ctx, char *n, char *v) { (void)ctx; (void)n; (void)v; return MI_SUCCESS; }
-static int f_chgheader(SMFICTX *ctx, char *n, int i, char *v) { (void)ctx; (void)n; (void)i; (void)v; return MI_SUCCESS; }
+static char *subject_set;      /* the last Subject value set by chgheader/addheader */
+static int f_chgheader(SMFICTX *ctx, char *n, int i, char *v)
+{
+	(void)ctx;
+	(void)i;
+	if (v != NULL && strcmp(n, "Subject") == 0) {
+		free(subject_set);
+		subject_set = strdup(v);
+	}
+	return MI_SUCCESS;
+}
 static int f_quarantine(SMFICTX *ctx, char *r) { (void)ctx; (void)r; return MI_SUCCESS; }
 
 static const struct dm_seam fake = { f_getpriv, f_setpriv, f_getsymval, f_setreply, f_setsymlist,
@@ -164,6 +179,210 @@ START_TEST(test_robust)
 }
 END_TEST
 
+/* ------------------------------------------------ the content stage */
+
+/* A fake spamd on a unix socket: it keeps what each request sent and
+ * answers SYMBOLS with a fixed score. */
+static char spamd_path[108];
+static char captured[1 << 20];
+static size_t ncaptured;
+static double spamd_score;
+
+static void *fake_spamd(void *arg)
+{
+	int lfd = *(int *)arg, fd;
+	char reply[200];
+	ssize_t r;
+
+	while ((fd = accept(lfd, NULL, NULL)) >= 0) {
+		ncaptured = 0;
+		while ((r = read(fd, captured + ncaptured, sizeof(captured) - 1 - ncaptured)) > 0)
+			ncaptured += (size_t)r;
+		captured[ncaptured] = '\0';
+		snprintf(reply, sizeof(reply), "SPAMD/1.1 0 EX_OK\r\nContent-length: 5\r\n"
+		         "Spam: %s ; %.1f / 5.0\r\n\r\nGTUBE", spamd_score >= 5 ? "True" : "False", spamd_score);
+		if (write(fd, reply, strlen(reply)) < 0)
+			break;
+		close(fd);
+	}
+	return NULL;
+}
+
+static void start_fake_spamd(void)
+{
+	static int lfd;
+	struct sockaddr_un sun;
+	pthread_t tid;
+
+	snprintf(spamd_path, sizeof(spamd_path), "/tmp/dm-check-callbacks-%ld.sock", (long)getpid());
+	unlink(spamd_path);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", spamd_path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	NEED(lfd >= 0 && bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) == 0 && listen(lfd, 8) == 0);
+	NEED(pthread_create(&tid, NULL, fake_spamd, &lfd) == 0);
+	pthread_detach(tid);
+}
+
+/* The same config as the sessions above, with spamd. */
+static void setup_content(void)
+{
+	struct dm_config *cfg = dm_snapshot_pin();
+	struct dm_config *c2 = dm_config_defaults();
+	struct dm_errors errs = { NULL, 0 };
+	char list[160], err[200];
+	size_t n = 0;
+
+	NEED(c2 != NULL);
+	start_fake_spamd();
+	snprintf(list, sizeof(list), "unix:%s", spamd_path);
+	NEED(spamd_backends_parse(list, c2->spamd, SPAMD_BACKENDS_MAX, &n, err, sizeof(err)) == 0);
+	c2->nspamd = n;
+	free(c2->dns_servers);
+	c2->dns_servers = strdup(cfg->dns_servers);
+	c2->dns_timeout_ms = cfg->dns_timeout_ms;
+	c2->ntrusted = 0;
+	c2->def = dm_policy_builtin();
+	c2->policies = calloc(1, sizeof(*c2->policies));
+	c2->policies[0] = dm_policy_copy(c2->def, "strict.example", "strict.example.conf");
+	NEED(c2->def && c2->policies[0] && dm_policy_finish(c2->policies[0], &errs) == 0);
+	c2->npolicies = 1;
+	dm_snapshot_unpin(cfg);
+	dm_snapshot_stamp(c2);
+	NEED(dm_runtime_configure(c2) == 0);
+	dm_snapshot_publish(c2);
+}
+
+struct crow {
+	const char *name;
+	const char *rcpts[3];
+	sfsistat want_rcpt[3];
+	const char *headers[4];       /* "Name: value", NULL ends; none: no header line at all */
+	int eoh;                      /* the MTA sends end-of-headers */
+	const char *body[3];          /* body chunks as the MTA cuts them */
+	double score;
+	sfsistat want_eom;
+	const char *want_sent;        /* substring of what spamd received; NULL: not checked */
+	const char *never_sent;       /* must not appear in it */
+};
+
+#define CRLF "\r\n"
+static const struct crow crows[] = {
+	{ "no header lines, end of headers sent: scanned", { "<a@x.example>" }, { C }, { NULL }, 1,
+	  { "GTUBE line" CRLF }, 1000, REJ, ")" CRLF "\tby ", NULL },
+	{ "no header lines, no end of headers: scanned", { "<a@x.example>" }, { C }, { NULL }, 0,
+	  { "GTUBE line" CRLF }, 1000, REJ, CRLF CRLF "GTUBE line" CRLF, NULL },
+	{ "nothing at all: an empty message is scanned", { "<a@x.example>" }, { C }, { NULL }, 0,
+	  { NULL }, 1000, REJ, "(doorman)", NULL },
+	{ "CRLF split by the body chunk boundary", { "<a@x.example>" }, { C }, { "Subject: hi" }, 1,
+	  { "line one\r", "\nline two\r", "\n" }, 1, C, "line one" CRLF "line two" CRLF, "\r\r" },
+	{ "bare LF in the body made CRLF once", { "<a@x.example>" }, { C }, { "Subject: hi" }, 1,
+	  { "a\nb", "\n" }, 1, C, "a" CRLF "b" CRLF, "\r\r" },
+	{ "a recipient deferred by the policy split is no exemption", { "<a@strict.example>", "<postmaster@x.example>" },
+	  { C, TF }, { "Subject: buy" }, 1, { "GTUBE" CRLF }, 1000, REJ, NULL, NULL },
+	{ "an accepted postmaster still gets spam (tagged)", { "<postmaster@x.example>" }, { C },
+	  { "Subject: buy" }, 1, { "GTUBE" CRLF }, 1000, C, NULL, NULL },
+};
+
+START_TEST(test_content)
+{
+	const struct crow *r = &crows[_i];
+	struct sockaddr_in sin;
+	SMFICTX *ctx = (SMFICTX *)(void *)&sin;
+	char *argv[2] = { NULL, NULL };
+	int i;
+
+	setup_content();
+	dm_smfi = &fake;
+	fake_priv = NULL;
+	spamd_score = r->score;
+	ncaptured = 0;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.20", &sin.sin_addr);
+	ck_assert_int_eq(dm_connect(ctx, "client.example", (struct sockaddr *)&sin), C);
+	ck_assert_int_eq(dm_helo(ctx, "[192.0.2.20]"), C);
+	argv[0] = "<s@sender.example>";
+	ck_assert_int_eq(dm_envfrom(ctx, argv), C);
+	for (i = 0; i < 3 && r->rcpts[i]; i++) {
+		argv[0] = (char *)r->rcpts[i];
+		ck_assert_msg(dm_envrcpt(ctx, argv) == r->want_rcpt[i], "%s: rcpt %d", r->name, i);
+	}
+	for (i = 0; i < 4 && r->headers[i]; i++) {
+		char name[64];
+		const char *colon = strchr(r->headers[i], ':');
+		snprintf(name, sizeof(name), "%.*s", (int)(colon - r->headers[i]), r->headers[i]);
+		ck_assert_int_eq(dm_header(ctx, name, (char *)colon + 2), C);
+	}
+	if (r->eoh)
+		ck_assert_int_eq(dm_eoh(ctx), C);
+	for (i = 0; i < 3 && r->body[i]; i++)
+		dm_body(ctx, (unsigned char *)r->body[i], strlen(r->body[i]));
+	ck_assert_msg(dm_eom(ctx) == r->want_eom, "%s: end of message", r->name);
+	ck_assert_int_eq(dm_close(ctx), C);
+	ck_assert_msg(ncaptured > 0, "%s: nothing reached spamd", r->name);
+	if (r->want_sent)
+		ck_assert_msg(strstr(captured, r->want_sent) != NULL, "%s: spamd got [%s]", r->name, captured);
+	if (r->never_sent)
+		ck_assert_msg(strstr(captured, r->never_sent) == NULL, "%s: spamd got [%s]", r->name, captured);
+}
+END_TEST
+
+/* A Subject of 20,000 bytes is tagged whole: the new value unfolds to the
+ * tag, a blank, and the old value. */
+START_TEST(test_long_subject)
+{
+	static char subject[20001], unfolded[40000];
+	struct sockaddr_in sin;
+	SMFICTX *ctx = (SMFICTX *)(void *)&sin;
+	char *argv[2] = { "<s@sender.example>", NULL };
+	size_t i, n = 0;
+
+	setup_content();
+	dm_smfi = &fake;
+	fake_priv = NULL;
+	spamd_score = 7;                 /* tag, not reject */
+	for (i = 0; i < sizeof(subject) - 1; i++)
+		subject[i] = i % 7 == 6 ? ' ' : (char)('a' + i % 26);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.20", &sin.sin_addr);
+	ck_assert_int_eq(dm_connect(ctx, "client.example", (struct sockaddr *)&sin), C);
+	ck_assert_int_eq(dm_helo(ctx, "[192.0.2.20]"), C);
+	ck_assert_int_eq(dm_envfrom(ctx, argv), C);
+	argv[0] = "<a@x.example>";
+	ck_assert_int_eq(dm_envrcpt(ctx, argv), C);
+	ck_assert_int_eq(dm_header(ctx, "Subject", subject), C);
+	ck_assert_int_eq(dm_eoh(ctx), C);
+	ck_assert_int_eq(dm_eom(ctx), C);
+	ck_assert_int_eq(dm_close(ctx), C);
+	ck_assert_ptr_nonnull(subject_set);
+	for (i = 0; subject_set[i]; i++)
+		if (subject_set[i] != '\n')
+			unfolded[n++] = subject_set[i];
+	unfolded[n] = '\0';
+	ck_assert_int_eq(strncmp(unfolded, "[SPAM] ", 7), 0);
+	ck_assert_str_eq(unfolded + 7, subject);
+	ck_assert_ptr_nonnull(strchr(subject_set, '\n'));
+}
+END_TEST
+
+/* A configuration published late (loaded earlier) never replaces a newer one. */
+START_TEST(test_snapshot_generation)
+{
+	struct dm_config *older = dm_config_defaults(), *newer = dm_config_defaults(), *cur;
+
+	dm_snapshot_stamp(older);
+	dm_snapshot_stamp(newer);
+	ck_assert_int_eq(dm_snapshot_publish(newer), 0);
+	ck_assert_int_eq(dm_snapshot_publish(older), -1);      /* freed, not published */
+	cur = dm_snapshot_pin();
+	ck_assert_ptr_eq(cur, newer);
+	dm_snapshot_unpin(cur);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("callbacks");
@@ -175,6 +394,13 @@ int main(void)
 	setup_config();
 	tcase_add_loop_test(tc, test_session, 0, (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(tc, test_robust);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("content");
+	tcase_add_loop_test(tc, test_content, 0, (int)(sizeof(crows) / sizeof(crows[0])));
+	tcase_add_test(tc, test_long_subject);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("snapshot");
+	tcase_add_test(tc, test_snapshot_generation);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

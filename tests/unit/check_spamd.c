@@ -930,6 +930,76 @@ START_TEST(abort_and_misuse)
 }
 END_TEST
 
+/* A reload reconfigures the one pool of the process: a backend that stays
+ * keeps its sessions in flight (max_parallel is a hard cap across reloads)
+ * and its backoff; one that leaves is no longer picked, and its sessions
+ * still end cleanly. */
+static void configure(struct spamd_pool *p, const char *list, unsigned max_parallel)
+{
+	struct spamd_backend b[SPAMD_BACKENDS_MAX];
+	char err[256];
+	size_t n = 0;
+
+	if (list[0] != '\0')
+		ck_assert_msg(spamd_backends_parse(list, b, SPAMD_BACKENDS_MAX, &n, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(spamd_pool_configure(p, b, n, max_parallel, 5000), 0);
+}
+
+START_TEST(reconfigure_keeps_state)
+{
+	struct fake *a = fake_new(0, 700, 8, 0), *b = fake_new(0, 701, 8, 0);
+	struct spamd_session *s1, *s2, *s3;
+	struct spamd_backend_stats st[2];
+	struct spamd_answer ans;
+	struct spamd_pool *p;
+	char list[512], err[256];
+
+	fake_set(a, FM_REPLY, R("SPAMD/1.0 74 EX_IOERR\r\n"));
+	fake_set(b, FM_HOLD, "", 0);
+	ck_assert_int_eq(pthread_create(&a->th, NULL, fake_main, a), 0);
+	ck_assert_int_eq(pthread_create(&b->th, NULL, fake_main, b), 0);
+	snprintf(list, sizeof(list), "%s %s", a->spec, b->spec);
+	p = pool_of(list, 2, 5000);
+	ck_assert_int_eq(one_msg(p, SPAMD_CMD_CHECK, 3000, &ans), SPAMD_ERR_CODE);    /* a backs off */
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 3000, 0, &s1, err, sizeof(err)), 0);
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 3000, 0, &s2, err, sizeof(err)), 0);
+	ck_assert_str_eq(spamd_session_backend(s1), b->spec);
+
+	/* the same two, the other way round: a still backs off, b still has 2 */
+	snprintf(list, sizeof(list), "%s %s", b->spec, a->spec);
+	configure(p, list, 2);
+	ck_assert_uint_eq(spamd_pool_stats(p, st, 2), 2);
+	ck_assert_str_eq(st[0].name, b->spec);
+	ck_assert_uint_eq(st[0].in_flight, 2);
+	ck_assert_uint_gt(st[1].backoff_left_ms, 0);
+	ck_assert_uint_eq(st[1].failures, 1);
+
+	/* b alone, same cap: full, a third session waits and times out */
+	configure(p, b->spec, 2);
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 300, 0, &s3, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "waiting for a spamd slot (max_parallel 2 in use)") != NULL, "%s", err);
+	/* a higher cap takes effect at once */
+	configure(p, b->spec, 3);
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 300, 0, &s3, err, sizeof(err)), 0);
+	spamd_abort(s3);
+
+	/* b leaves: not picked any more; its open sessions end without harm */
+	configure(p, a->spec, 2);
+	ck_assert_uint_eq(spamd_pool_stats(p, st, 2), 1);
+	ck_assert_str_eq(st[0].name, a->spec);
+	ck_assert_uint_eq(st[0].failures, 0);          /* a came back new: it had left the list */
+	spamd_abort(s1);
+	spamd_abort(s2);
+	/* no backend at all */
+	configure(p, "", 2);
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 300, 0, &s3, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "no spamd server configured");
+	spamd_pool_free(p);
+	fake_free(a, 1);
+	fake_free(b, 1);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- suite */
 
 static void make_tmpdir(void)
@@ -981,6 +1051,7 @@ static Suite *spamd_suite(void)
 	tcase_add_loop_test(tc, max_parallel_waits, 0, 2);
 	tcase_add_loop_test(tc, backoff, 0, 2);
 	tcase_add_test(tc, abort_and_misuse);
+	tcase_add_test(tc, reconfigure_keeps_state);
 	suite_add_tcase(s, tc);
 	return s;
 }
