@@ -86,7 +86,7 @@ FEATURE(\`no_default_msa')dnl
 DAEMON_OPTIONS(\`Family=inet, Name=MTA-test, Port=$port, Addr=127.0.0.1')dnl
 dnl --- doorman, as doorman(8) says
 ${SM_MACROS:-}dnl
-INPUT_MAIL_FILTER(\`doorman', \`S=$milter, F=T, T=S:10s;R:60s;E:5m')dnl
+INPUT_MAIL_FILTER(\`doorman', \`S=$milter, F=T, T=C:10s;S:10s;R:90s;E:5m')dnl
 MAILER(\`smtp')dnl
 EOF
 }
