@@ -16,8 +16,9 @@
 # into /var/cache/doorman-test/sendmail/root ($DM_SENDMAIL_ROOT). The daemon
 # runs in the foreground (-bD) from that root with a .cf built here from an .mc
 # with m4 and the unpacked cf/ tree; queue, pid and status files live in
-# $DM_WORK/sendmail. It is stopped by its PID like every other service (its
-# children, SMTP sessions and deliveries, with it).
+# $DM_WORK/sendmail. It is stopped by its PID like every other service, and
+# so are its children (SMTP sessions, queue runs), which a SIGTERM to the
+# daemon leaves running.
 #
 # Sendmail has no XCLIENT: a test client's address is the loopback address it
 # connects from (swaks --local-interface 127.0.0.N); Linux routes all of
@@ -115,7 +116,7 @@ svc_start_sendmail() {
 	# Before it reads any .cf, Sendmail wants a host name with a dot and
 	# sleeps 60 s when the system's has none: give it one in a UTS namespace
 	# of its own (unshare and sh exec, the PID stays the daemon's).
-	local run=("$bin" -C "$dir/sendmail.cf" -bD -q1h)
+	local run=("$bin" -C "$dir/sendmail.cf" -bD -q1h) wait=${DM_SENDMAIL_START_WAIT:-10}
 	case "$(hostname)" in
 	*.*) ;;
 	*)
@@ -124,24 +125,14 @@ svc_start_sendmail() {
 			run=(unshare --uts sh -c 'hostname mx.test.example.net && exec "$@"' sh "${run[@]}")
 		else
 			_svc_msg "host name $(hostname) has no dot and unshare --uts fails: Sendmail waits 60 s first"
+			wait=75
 		fi
 		;;
 	esac
-	svc_start_bg sendmail "$dir/stderr.log" "${run[@]}" || return 1
-	svc_wait_until "${DM_SENDMAIL_START_WAIT:-10}" _svc_up_or_gone "$DM_LAST_PID" _sm_up "$DM_LAST_PID" "$port" || true
+	DM_SVC_KIND=tree svc_start_bg sendmail "$dir/stderr.log" "${run[@]}" || return 1
+	svc_wait_until "$wait" _svc_up_or_gone "$DM_LAST_PID" _sm_up "$DM_LAST_PID" "$port" || true
 	_sm_up "$DM_LAST_PID" "$port" ||
 		_svc_fail "no Sendmail banner on 127.0.0.1:$port" "$dir/stderr.log" || return 1
-}
-
-# sm_queue_ids: print the ids of the messages in the private queue (those
-# quarantined included: Sendmail names their control files hf*).
-sm_queue_ids() {
-	local f
-	for f in "$DM_SENDMAIL_DIR"/queue/[qh]f*; do
-		[ -e "$f" ] || continue
-		f=${f##*/}
-		echo "${f:2}"
-	done
 }
 
 # sm_quarantined ID: the message is held in the quarantine, and its reason
