@@ -99,6 +99,10 @@ sfsistat dm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned
 		dm_smfi->setsymlist(ctx, SMFIM_CONNECT, "j");
 		dm_smfi->setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}");
 		dm_smfi->setsymlist(ctx, SMFIM_ENVRCPT, "i");
+		/* Sendmail (8.14.8's source, 8.17.1 seen) sends a filter its own EOM
+		 * list only if the filter also set an EOH list: it tests the
+		 * EOH flag at EOM. Without one it sends the .cf's EOM macros. */
+		dm_smfi->setsymlist(ctx, SMFIM_EOH, "i");
 		dm_smfi->setsymlist(ctx, SMFIM_EOM, "i");
 	}
 	return SMFIS_CONTINUE;

@@ -126,14 +126,16 @@ _svc_listening() {
 
 # svc_start_bg NAME LOGFILE CMD...: start CMD in the background (stdin
 # /dev/null, stdout+stderr to LOGFILE) and record its PID for svc_stop_all.
-# Sets DM_LAST_PID.  `svc_pid NAME` prints it later.
+# Sets DM_LAST_PID.  `svc_pid NAME` prints it later.  DM_SVC_KIND=tree
+# (DM_SVC_KIND=tree svc_start_bg ...): stopping it stops its children too,
+# for a daemon whose children outlive it (Sendmail's SMTP sessions).
 svc_start_bg() {
 	local name=$1 log=$2
 	shift 2
 	mkdir -p "$(dirname "$log")"
 	DM_SVC_WORK=${DM_WORK:-} "$@" </dev/null >>"$log" 2>&1 &
 	DM_LAST_PID=$!
-	_svc_record bg "$name" "$DM_LAST_PID"
+	_svc_record "${DM_SVC_KIND:-bg}" "$name" "$DM_LAST_PID"
 	sleep 0.05
 	_svc_alive "$DM_LAST_PID" || _svc_fail "$name ($*) exited at once" "$log"
 }
@@ -420,12 +422,14 @@ _svc_stop_entry() {
 	local kind name pid st kid kids=""
 	read -r kind name pid st <<<"${_SVC_LIST[$1]}"
 	[ "$pid" != - ] || return 0
-	if [ "$kind" = postfix ]; then
+	if [ "$kind" = postfix ] || [ "$kind" = tree ]; then
 		# the master's children (smtpd, qmgr...) should go with it; make sure
 		for kid in $(pgrep -P "$pid" || true); do
 			kids+=" $kid:$(_svc_starttime "$kid" || echo 0)"
 		done
-		postfix -c "$name" stop >/dev/null 2>&1 || _svc_msg "postfix -c $name stop failed"
+		if [ "$kind" = postfix ]; then
+			postfix -c "$name" stop >/dev/null 2>&1 || _svc_msg "postfix -c $name stop failed"
+		fi
 		_svc_kill "$pid" "$st"
 		for kid in $kids; do _svc_kill "${kid%:*}" "${kid#*:}"; done
 	else
