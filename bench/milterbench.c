@@ -20,74 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int full_write(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int full_read(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int send_cmd(int fd, char cmd, const void *data, size_t len)
-{
-	uint32_t l = htonl((uint32_t)len + 1);
-
-	if (full_write(fd, &l, 4) < 0 || full_write(fd, &cmd, 1) < 0)
-		return -1;
-	return len ? full_write(fd, data, len) : 0;
-}
-
-/* Read one reply packet; returns its command byte or -1. Skips progress. */
-static int read_reply(int fd)
-{
-	for (;;) {
-		uint32_t l;
-		char buf[65536];
-		size_t len;
-
-		if (full_read(fd, &l, 4) < 0)
-			return -1;
-		len = ntohl(l);
-		if (len == 0 || len > sizeof(buf))
-			return -1;
-		if (full_read(fd, buf, len) < 0)
-			return -1;
-		if (buf[0] != 'p')
-			return (unsigned char)buf[0];
-	}
-}
+#include "milterproto.h"
 
 static int cmp(const void *a, const void *b)
 {

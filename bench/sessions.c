@@ -31,78 +31,9 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "milterproto.h"
 #include <dirent.h>
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int full_write(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int full_read(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int send_cmd(int fd, char cmd, const void *data, size_t len)
-{
-	unsigned char buf[1024];
-	uint32_t l = htonl((uint32_t)len + 1);
-
-	if (len + 5 > sizeof(buf))
-		return -1;
-	memcpy(buf, &l, 4);
-	buf[4] = (unsigned char)cmd;
-	memcpy(buf + 5, data, len);
-	return full_write(fd, buf, len + 5);
-}
-
-/* One reply packet: its command byte, or -1. Progress packets are skipped. */
-static int read_reply(int fd)
-{
-	for (;;) {
-		char buf[65536];
-		uint32_t l;
-		size_t len;
-
-		if (full_read(fd, &l, 4) < 0)
-			return -1;
-		len = ntohl(l);
-		if (len == 0 || len > sizeof(buf) || full_read(fd, buf, len) < 0)
-			return -1;
-		if (buf[0] != 'p')
-			return (unsigned char)buf[0];
-	}
-}
 
 static int step(int fd, char cmd, const void *data, size_t len)
 {
