@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "hostname.h"
 
 enum ktype { K_STR, K_PATH, K_SOCKET, K_OCTAL, K_NAMES, K_ADDRS, K_CIDRS, K_LOG, K_FACILITY,
              K_DNS_SERVERS, K_MS, K_UINT, K_ZONES, K_SPAMD, K_SIZE };
@@ -87,30 +88,17 @@ static int list_items(const char *v, char ***items, size_t *n)
 	return dm_list_split(v, items, n);
 }
 
-static int valid_hostname_simple(const char *s)
+/* A host name by filters/hostname.c's rules; NULL, or why not. */
+static const char *hostname_problem(const char *s)
 {
-	size_t i, len = strlen(s), label = 0;
+	enum dm_hostname_error e = dm_hostname_check(s, strlen(s), NULL, NULL);
 
-	if (len == 0 || len > 253)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-		} else if (isalnum(c) || c == '-' || c == '_') {
-			if (++label > 63)
-				return 0;
-		} else {
-			return 0;
-		}
-	}
-	return 1;
+	return e == DM_HN_OK ? NULL : dm_hostname_reason(e);
 }
 
 static void apply_names(struct parse_ctx *c, const char *v, int cont, int line)
 {
+	const char *why;
 	char **items;
 	size_t n, i, base;
 	char **grown;
@@ -120,8 +108,8 @@ static void apply_names(struct parse_ctx *c, const char *v, int cont, int line)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (!valid_hostname_simple(items[i]))
-			dm_errors_add(c->errs, c->file, line, "hostnames: '%.100s' is not a hostname", items[i]);
+		if ((why = hostname_problem(items[i])) != NULL)
+			dm_errors_add(c->errs, c->file, line, "hostnames: '%.100s' is not a hostname (%s)", items[i], why);
 	if (!cont) {
 		for (i = 0; i < c->cfg->nhostnames; i++)
 			free(c->cfg->hostnames[i]);
@@ -501,7 +489,7 @@ struct dm_config *dm_config_defaults(void)
 	}
 	/* We are at least the machine's own name, when it is fully qualified. */
 	if (gethostname(host, sizeof(host)) == 0 && (host[sizeof(host) - 1] = '\0', strchr(host, '.')) &&
-	    valid_hostname_simple(host)) {
+	    hostname_problem(host) == NULL) {
 		cfg->hostnames[0] = strdup(dm_lower(host));
 		if (cfg->hostnames[0] != NULL)
 			cfg->nhostnames = 1;
@@ -563,7 +551,7 @@ static char *domain_of_file(const char *fname)
 	if (d == NULL)
 		return NULL;
 	dm_lower(d);
-	if (!valid_hostname_simple(d) || d[strlen(d) - 1] == '.') {
+	if (hostname_problem(d) != NULL || d[strlen(d) - 1] == '.') {
 		free(d);
 		return NULL;
 	}

@@ -13,6 +13,7 @@
  * listing: a refused or hijacked zone must not block all mail.
  */
 #include "dnsbl.h"
+#include "hostname.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,7 +22,6 @@
 
 #include "text.h"
 
-#define LABEL_MAX 63
 #define COL(i) ((size_t)(i) + 1)   /* 1-based column in the trimmed spec */
 
 /* Parser state over the trimmed spec (columns are counted as the admin sees them). */
@@ -34,7 +34,6 @@ struct cur {
 };
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
-static int is_alnum(char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 static int is_blank(char c) { return c != '\0' && strchr(" \t\r\n\v\f", c) != NULL; }
 static char at(const struct cur *c, size_t i) { return i < c->n ? c->s[i] : '\0'; }
 
@@ -69,46 +68,46 @@ static const char *show(char ch, char buf[16])
 static void set_bit(uint8_t *m, unsigned v) { m[v >> 3] |= (uint8_t)(1u << (v & 7)); }
 static int has_bit(const uint8_t *m, unsigned v) { return (m[v >> 3] >> (v & 7)) & 1; }
 
-/* The zone name runs to the first '=' or '*'. */
+/* The zone name runs to the first '=' or '*'; its syntax is
+ * filters/hostname.c's, the messages name the column. */
 static int parse_name(struct cur *c, struct dnsbl_zone *z)
 {
-	size_t start = c->i, end, i, label, last = 0;
+	size_t start = c->i, end, at = 0;
+	enum dm_hostname_error e;
 	char b[16];
 
-	while (c->i < c->n && c->s[c->i] != '=' && c->s[c->i] != '*') {
-		char ch = c->s[c->i];
-
-		if (!is_alnum(ch) && ch != '-' && ch != '_' && ch != '.')
-			return fail(c, "invalid character %s in zone name at column %zu",
-			            show(ch, b), COL(c->i));
+	while (c->i < c->n && c->s[c->i] != '=' && c->s[c->i] != '*')
 		c->i++;
-	}
 	end = c->i;
-	if (end > start && c->s[end - 1] == '.')
-		end--;                               /* one trailing dot is fine */
-	if (end == start)
+	if (end == start || (end == start + 1 && c->s[start] == '.'))
 		return fail(c, "empty zone name");
-	for (label = i = start; i <= end; i++) {
-		if (i < end && c->s[i] != '.')
-			continue;
-		if (i == label)
-			return fail(c, "empty label in zone name at column %zu", COL(i));
-		if (i - label > LABEL_MAX)
-			return fail(c, "label longer than 63 characters in zone name at column %zu",
-			            COL(label));
-		if (c->s[label] == '-' || c->s[i - 1] == '-')
-			return fail(c, "label begins or ends with '-' in zone name at column %zu",
-			            COL(label));
-		last = label;
-		label = i + 1;
+	e = dm_hostname_check(c->s + start, end - start, NULL, &at);
+	at += start;
+	switch (e) {
+	case DM_HN_OK:
+		break;
+	case DM_HN_TOO_LONG:
+		return fail(c, "zone name longer than %d characters", DNSBL_NAME_MAX);
+	case DM_HN_NUL:
+	case DM_HN_CONTROL:
+	case DM_HN_8BIT:
+	case DM_HN_CHAR:
+		return fail(c, "invalid character %s in zone name at column %zu", show(c->s[at], b), COL(at));
+	case DM_HN_EMPTY:
+	case DM_HN_EMPTY_LABEL:
+		return fail(c, "empty label in zone name at column %zu", COL(at));
+	case DM_HN_LONG_LABEL:
+		return fail(c, "label longer than 63 characters in zone name at column %zu", COL(at));
+	case DM_HN_HYPHEN:
+		return fail(c, "label begins or ends with '-' in zone name at column %zu", COL(at));
+	case DM_HN_NUMERIC_TLD:
+		return fail(c, "zone name ends in a numeric label at column %zu (an address, not a zone?)",
+		            COL(at));
 	}
+	if (c->s[end - 1] == '.')
+		end--;                               /* one trailing dot is fine */
 	if (end - start > DNSBL_NAME_MAX)
 		return fail(c, "zone name longer than %d characters", DNSBL_NAME_MAX);
-	for (i = last; i < end && is_digit(c->s[i]); i++)
-		;
-	if (i == end)
-		return fail(c, "zone name ends in a numeric label at column %zu (an address, not a zone?)",
-		            COL(last));
 	memcpy(z->name, c->s + start, end - start);
 	z->name[end - start] = '\0';
 	dm_lower(z->name);

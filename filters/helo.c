@@ -5,10 +5,8 @@
  * own names/addresses), which findings of enum helo_check apply: invalid
  * syntax, localhost, forged (claims to be us), bare IP, address literal that
  * is not the client, not a fully-qualified name (single label, reserved or
- * malformed TLD). Syntax follows RFC 1035/5321 in the spirit of Postfix's
- * valid_hostname(): letters, digits, '-', '.', and '_' (tolerated, as
- * Postfix does), labels of 1..63, names of at most 255 bytes, one trailing
- * dot accepted, no numeric TLD.
+ * malformed TLD). Syntax is filters/hostname.c's, the one host name check
+ * of doorman (Postfix's valid_hostname() rules).
  * Returns: the findings bit set, the lowercased lookup name, whether a DNS
  * lookup is worth doing, and a short reason for the first finding.
  * Never: does DNS, allocates, keeps state, knows about policy or replies,
@@ -16,12 +14,12 @@
  * been checked to be [a-z0-9-]).
  */
 #include "helo.h"
+#include "hostname.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define HOSTNAME_MAX 255        /* RFC 1035 */
-#define LABEL_MAX 63            /* RFC 1035 */
+#define HOSTNAME_MAX DM_HOSTNAME_MAX
 
 /* TLDs that never reach a public mail server: RFC 2606/6761/6762/7686,
  * RFC 9476 (.alt), .arpa (home.arpa, in-addr.arpa), and names that
@@ -169,55 +167,6 @@ static void check_address(const struct dm_addr *a, int literal, const struct dm_
 		add_finding(out, HELO_LITERAL_MISMATCH, "address literal is not the client address");
 }
 
-/* First byte that cannot appear in a hostname, described, or NULL. */
-static const char *bad_byte(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_')
-			continue;
-		if (c == 0)
-			return "NUL byte in name";
-		if (c < 0x20 || c == 0x7f)
-			return "control character in name";
-		if (c >= 0x80)
-			return "non-ASCII byte in name";
-		return "invalid character in name";
-	}
-	return NULL;
-}
-
-/* Label rules on a name without its trailing dot. Sets the offset of the
- * last label and the label count; returns a reason or NULL when valid. */
-static const char *check_labels(const char *s, size_t n, size_t *tld, size_t *nlabels)
-{
-	size_t i, start = 0, last = 0, count = 0, j;
-
-	for (i = 0; i <= n; i++) {
-		if (i < n && s[i] != '.')
-			continue;
-		if (i == start)
-			return "empty label";
-		if (i - start > LABEL_MAX)
-			return "label longer than 63 characters";
-		if (s[start] == '-' || s[i - 1] == '-')
-			return "label begins or ends with a hyphen";
-		last = start;
-		count++;
-		start = i + 1;
-	}
-	for (j = last; j < n && is_digit((unsigned char)s[j]); j++)
-		;
-	if (j == n)
-		return "numeric TLD";
-	*tld = last;
-	*nlabels = count;
-	return NULL;
-}
-
 /* Letters only, at least two; or an IDNA A-label "xn--" + [a-z0-9-]. */
 static int tld_is_valid(const char *t, size_t n)
 {
@@ -260,8 +209,9 @@ unsigned helo_classify(const char *helo, size_t len, const struct dm_addr *clien
                        const struct helo_self *self, struct helo_result *out)
 {
 	struct dm_addr a;
-	const char *why;
-	size_t n, i, tld = 0, nlabels = 0, first;
+	struct dm_hostname hn;
+	enum dm_hostname_error bad;
+	size_t n, i, tld, nlabels, first;
 	int localhost;
 
 	memset(out, 0, sizeof(*out));
@@ -287,17 +237,14 @@ unsigned helo_classify(const char *helo, size_t len, const struct dm_addr *clien
 		check_address(&a, 0, client, self, out);
 		return out->findings;
 	}
-	why = bad_byte(helo, len);
-	if (why != NULL) {
-		add_finding(out, HELO_INVALID, why);
+	bad = dm_hostname_check(helo, len, &hn, NULL);
+	if (bad != DM_HN_OK) {
+		add_finding(out, HELO_INVALID, dm_hostname_reason(bad));
 		return out->findings;
 	}
-	n = helo[len - 1] == '.' ? len - 1 : len;
-	why = check_labels(helo, n, &tld, &nlabels);
-	if (why != NULL) {
-		add_finding(out, HELO_INVALID, why);
-		return out->findings;
-	}
+	n = hn.len;
+	tld = hn.tld;
+	nlabels = hn.nlabels;
 
 	/* A syntactically valid hostname from here on. */
 	for (i = 0; i < n; i++)

@@ -93,14 +93,6 @@ static struct {
 
 static const struct dm_dns_result pending_result = { .status = DM_DNS_PENDING };
 
-uint64_t dm_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 const char *dm_dns_status_name(enum dm_dns_status s)
 {
 	static const char *const names[] = { "pending", "answer", "notfound", "error", "timeout" };

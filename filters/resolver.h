@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "netaddr.h"
 
 enum dm_dns_type { DM_DNS_A = 1, DM_DNS_AAAA = 28, DM_DNS_MX = 15, DM_DNS_TXT = 16, DM_DNS_PTR = 12 };
@@ -109,9 +110,6 @@ const struct dm_dns_result *dm_resolver_result(struct dm_resolver *r, int idx);
 
 /* Forget all queries; indexes restart at 0. */
 void dm_resolver_reset(struct dm_resolver *r);
-
-/* Monotonic milliseconds. */
-uint64_t dm_now_ms(void);
 
 /* Process-wide: c-ares init (call once from main before threads) and
  * cleanup (stops the event thread, ends every query). */

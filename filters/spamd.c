@@ -23,12 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fdlimit.h"
 #include "spamd.h"
 #include "spamd_pool.h"
 #include "text.h"
 
-#define now_ms spamd_now_ms
 
 /* Write (append: add "; " and append) a message into err, cut to fit. */
 static void put_err(char *err, size_t errlen, int append, const char *fmt, ...)
@@ -196,7 +196,7 @@ static int wait_fd(int fd, short events, uint64_t deadline)
 	int r;
 
 	for (;;) {
-		now = now_ms();
+		now = dm_now_ms();
 		if (now >= deadline)
 			return 0;
 		pfd.fd = fd;
@@ -223,7 +223,7 @@ static int connect_to(const struct spamd_backend *b, unsigned timeout_ms, uint64
 	socklen_t sl = sizeof(sa.in6), el = sizeof(int);
 	char eb[128];
 	int fd, e = 0, one = 1;
-	uint64_t now = now_ms(), until = deadline;
+	uint64_t now = dm_now_ms(), until = deadline;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa.sa_family = (sa_family_t)b->family;
@@ -359,7 +359,7 @@ int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
 	s->pool = pool;
 	s->fd = -1;
 	s->cmd = cmd;
-	s->t0 = now_ms();
+	s->t0 = dm_now_ms();
 	s->deadline = s->t0 + timeout_ms;
 	s->max_size = max_size;
 	s->blen = spamd_request_head((char *)s->buf, sizeof(s->buf), cmd, user);
@@ -548,7 +548,7 @@ enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a)
 	free(rbuf);
 	a->sent = s->sent;
 	a->truncated = s->truncated;
-	a->elapsed_ms = (unsigned)(now_ms() - s->t0);
+	a->elapsed_ms = (unsigned)(dm_now_ms() - s->t0);
 	o = a->outcome;
 	finish(s, o == SPAMD_OK ? SPAMD_H_GOOD : SPAMD_H_BAD);
 	return o;

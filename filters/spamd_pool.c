@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "spamd_pool.h"
 
 struct spamd_slot {
@@ -38,14 +39,6 @@ struct spamd_pool {
 	size_t n;
 	struct spamd_slot *all;
 };
-
-uint64_t spamd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 struct spamd_pool *spamd_pool_new(const struct spamd_backend *b, size_t n,
                                   unsigned max_parallel, unsigned backoff_ms)
@@ -147,7 +140,7 @@ void spamd_pool_free(struct spamd_pool *pool)
 
 size_t spamd_pool_stats(struct spamd_pool *pool, struct spamd_backend_stats *out, size_t max)
 {
-	uint64_t now = spamd_now_ms();
+	uint64_t now = dm_now_ms();
 	size_t i, n;
 
 	pthread_mutex_lock(&pool->mu);
@@ -201,7 +194,7 @@ int spamd_pool_acquire(struct spamd_pool *pool, struct spamd_slot *const *tried,
 
 	pthread_mutex_lock(&pool->mu);
 	for (;;) {
-		now = spamd_now_ms();
+		now = dm_now_ms();
 		wake = deadline;
 		pick = best = NULL;
 		full = 0;
@@ -249,7 +242,7 @@ int spamd_pool_acquire(struct spamd_pool *pool, struct spamd_slot *const *tried,
 
 void spamd_pool_release(struct spamd_pool *pool, struct spamd_slot *s, enum spamd_health h)
 {
-	uint64_t now = spamd_now_ms();
+	uint64_t now = dm_now_ms();
 	unsigned shift;
 
 	pthread_mutex_lock(&pool->mu);

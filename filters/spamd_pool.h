@@ -32,8 +32,4 @@ const struct spamd_backend *spamd_slot_backend(const struct spamd_slot *slot);
 
 unsigned spamd_pool_max_parallel(struct spamd_pool *pool);
 
-/* Same clock as dm_now_ms() (resolver.c), kept here so the client links
- * without c-ares. */
-uint64_t spamd_now_ms(void);
-
 #endif

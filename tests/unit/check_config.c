@@ -636,6 +636,10 @@ static const struct load_row load_rows[] = {
 	BADM("bad hostname", "[doorman]\nhostnames = mx.example.com, bad_host!.example\n", 2,
 	     "hostnames: 'bad_host!.example' is not a hostname"),
 	BADM("hostname with empty label", "[doorman]\nhostnames = a..example.com\n", 2, "'a..example.com' is not a hostname"),
+	BADM("hostname label starting with a hyphen (the HELO check's rule too)", "[doorman]\nhostnames = -a.example.com\n", 2,
+	     "'-a.example.com' is not a hostname (label begins or ends with a hyphen)"),
+	BADM("hostname ending in a numeric label", "[doorman]\nhostnames = mx.example.123\n", 2,
+	     "'mx.example.123' is not a hostname (numeric TLD)"),
 	BADM("bad hostname on a continuation line", "[doorman]\nhostnames = mx.example.com,\n  mx2.example.com\n"
 	     "  bad!.example.com\n", 4, "hostnames: 'bad!.example.com' is not a hostname"),
 	BADM("log target", "[doorman]\nlog = file\n", 2, "log must be syslog or stderr, not 'file'"),
