@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "hostname.h"
+#include "hostport.h"
 
 enum ktype { K_STR, K_PATH, K_SOCKET, K_OCTAL, K_NAMES, K_ADDRS, K_CIDRS, K_LOG, K_FACILITY,
              K_DNS_SERVERS, K_MS, K_UINT, K_ZONES, K_SPAMD, K_SIZE };
@@ -165,10 +166,11 @@ static void apply_addrs(struct parse_ctx *c, const char *key, const char *v, int
 	dm_list_free(items);
 }
 
-/* c-ares wants "ip:port" / "[ipv6]:port" csv; accept ip, ip:port, [ip6]:port, ip6. */
+/* c-ares wants an "ip:port,[ipv6]:port" csv; the entries are
+ * filters/hostport.c's syntax, port 53 by default. */
 static void apply_dns_servers(struct parse_ctx *c, const char *v, int cont, int line)
 {
-	char **items, *out, *grown;
+	char **items, *out, *grown, ip[64];
 	size_t n, i, len;
 
 	if (list_items(v, &items, &n) < 0) {
@@ -177,61 +179,34 @@ static void apply_dns_servers(struct parse_ctx *c, const char *v, int cont, int 
 	}
 	out = strdup(cont && c->cfg->dns_servers ? c->cfg->dns_servers : "");
 	for (i = 0; out != NULL && i < n; i++) {
-		struct dm_addr a;
-		const char *s = items[i], *port = NULL;
-		char host[64];
-		size_t hl;
+		const char *s = items[i];
+		struct dm_hostport hp;
 
-		if (s[0] == '[') {
-			const char *e = strchr(s, ']');
-			hl = e ? (size_t)(e - s - 1) : 0;
-			if (e && e[1] == ':')
-				port = e + 2;
-			else if (e && e[1] != '\0')
-				e = NULL;
-			if (e == NULL || hl >= sizeof(host)) {
-				dm_errors_add(c->errs, c->file, line, "servers: '%.100s' is not ip, ip:port or [ipv6]:port", s);
-				continue;
-			}
-			memcpy(host, s + 1, hl);
-		} else {
-			const char *colon = strchr(s, ':');
-			hl = strlen(s);
-			if (colon && strchr(colon + 1, ':') == NULL) {
-				hl = (size_t)(colon - s);
-				port = colon + 1;
-			}
-			if (hl >= sizeof(host)) {
-				dm_errors_add(c->errs, c->file, line, "servers: '%.100s' is too long", s);
-				continue;
-			}
-			memcpy(host, s, hl);
-		}
-		host[hl] = '\0';
-		if (dm_addr_parse(host, &a) < 0) {
-			dm_errors_add(c->errs, c->file, line, "servers: '%.100s' is not an IP address", host);
+		switch (dm_hostport_parse(s, 53, &hp)) {
+		case DM_HP_OK:
+			break;
+		case DM_HP_NOT_IP:
+			dm_errors_add(c->errs, c->file, line, "servers: '%.*s' is not an IP address",
+			              (int)(hp.host_len < 100 ? hp.host_len : 100), s + hp.host_off);
+			continue;
+		case DM_HP_PORT:
+			dm_errors_add(c->errs, c->file, line, "servers: bad port in '%.100s'", s);
+			continue;
+		default:
+			dm_errors_add(c->errs, c->file, line, "servers: '%.100s' is not ip, ip:port or [ipv6]:port", s);
 			continue;
 		}
-		if (port != NULL) {
-			char *end;
-			long p = strtol(port, &end, 10);
-			if (*port == '\0' || *end != '\0' || p < 1 || p > 65535) {
-				dm_errors_add(c->errs, c->file, line, "servers: bad port in '%.100s'", s);
-				continue;
-			}
-		}
+		dm_addr_format(&hp.addr, ip, sizeof(ip));
 		len = strlen(out);
-		grown = realloc(out, len + strlen(host) + 16);
+		grown = realloc(out, len + strlen(ip) + 16);
 		if (grown == NULL) {
 			free(out);
 			out = NULL;
 			break;
 		}
 		out = grown;
-		if (a.family == AF_INET6)
-			snprintf(out + len, strlen(host) + 16, "%s[%s]:%s", len ? "," : "", host, port ? port : "53");
-		else
-			snprintf(out + len, strlen(host) + 16, "%s%s:%s", len ? "," : "", host, port ? port : "53");
+		snprintf(out + len, strlen(ip) + 16, hp.addr.family == AF_INET6 ? "%s[%s]:%u" : "%s%s:%u",
+		         len ? "," : "", ip, hp.port);
 	}
 	dm_list_free(items);
 	if (out == NULL) {

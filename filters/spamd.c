@@ -25,6 +25,7 @@
 
 #include "clock.h"
 #include "fdlimit.h"
+#include "hostport.h"
 #include "spamd.h"
 #include "spamd_pool.h"
 #include "text.h"
@@ -53,29 +54,12 @@ static void put_err(char *err, size_t errlen, int append, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- backends */
 
-static int parse_port(const char *s, unsigned *port)
-{
-	unsigned v = 0;
-	size_t i;
-
-	for (i = 0; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9' || i >= 5)
-			return -1;
-		v = v * 10 + (unsigned)(s[i] - '0');
-	}
-	if (i == 0 || v == 0 || v > 65535)
-		return -1;
-	*port = v;
-	return 0;
-}
-
 /* One entry, tok NUL-terminated, no blanks or commas. Returns NULL or why not. */
 static const char *parse_backend(const char *tok, struct spamd_backend *b)
 {
-	const char *host = tok, *port = NULL, *p;
-	char hbuf[64];
-	size_t hlen, i, colons = 0;
+	struct dm_hostport hp;
 	char abuf[48];
+	size_t i;
 
 	memset(b, 0, sizeof(*b));
 	if (strncmp(tok, "unix:", 5) == 0 || tok[0] == '/') {
@@ -99,37 +83,25 @@ static const char *parse_backend(const char *tok, struct spamd_backend *b)
 	    strncmp(tok, "local:", 6) == 0)
 		return "libmilter socket syntax is not used here; write 127.0.0.1:783, "
 		       "[::1]:783 or unix:/path";
-	if (tok[0] == '[') {
-		const char *close = strchr(tok, ']');
-
-		if (close == NULL)
-			return "missing ']' after an IPv6 address";
-		host = tok + 1;
-		hlen = (size_t)(close - host);
-		if (close[1] == ':')
-			port = close + 2;
-		else if (close[1] != '\0')
-			return "junk after ']' (expected :port)";
-	} else {
-		for (p = tok; *p; p++)
-			colons += *p == ':';
-		if (colons > 1)
-			return "an IPv6 address needs brackets: [addr]:port";
-		p = strchr(tok, ':');
-		hlen = p ? (size_t)(p - tok) : strlen(tok);
-		if (p)
-			port = p + 1;
-	}
-	if (hlen == 0 || hlen >= sizeof(hbuf))
+	switch (dm_hostport_parse(tok, SPAMD_PORT_DEFAULT, &hp)) {
+	case DM_HP_OK:
+		break;
+	case DM_HP_BRACKET:
+		return "missing ']' after an IPv6 address";
+	case DM_HP_JUNK:
+		return "junk after ']' (expected :port)";
+	case DM_HP_EMPTY:
 		return "missing or overlong address";
-	memcpy(hbuf, host, hlen);
-	hbuf[hlen] = '\0';
-	if (dm_addr_parse(hbuf, &b->addr) < 0)
-		return "not a numeric IP address (host names are not resolved: a lookup "
-		       "could not keep the connect deadline)";
-	b->port = SPAMD_PORT_DEFAULT;
-	if (port && parse_port(port, &b->port) < 0)
+	case DM_HP_NOT_IP:
+		return strchr(tok, ':') != strrchr(tok, ':') && tok[0] != '['
+		       ? "not a numeric IP address (an IPv6 address with a port needs brackets: [addr]:port)"
+		       : "not a numeric IP address (host names are not resolved: a lookup "
+		         "could not keep the connect deadline)";
+	case DM_HP_PORT:
 		return "port must be a number from 1 to 65535";
+	}
+	b->addr = hp.addr;
+	b->port = hp.port;
 	b->family = b->addr.family;
 	dm_addr_format(&b->addr, abuf, sizeof(abuf));
 	snprintf(b->name, sizeof(b->name), b->family == AF_INET6 ? "[%s]:%u" : "%s:%u", abuf,
