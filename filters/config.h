@@ -17,6 +17,7 @@
 #include "iniparse.h"
 #include "netaddr.h"
 #include "spamd.h"
+#include "reply.h"
 #include "text.h"
 
 /* Ordered by severity: the worst finding wins. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "seam.h"
+#include "reply.h"
 #include "text.h"
 
 static const struct dm_seam libmilter_seam = {
