@@ -6,9 +6,7 @@
  * NULL and one "file:line: message" per problem. Never logs, never exits.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,12 +95,17 @@ static const char *hostname_problem(const char *s)
 	return e == DM_HN_OK ? NULL : dm_hostname_reason(e);
 }
 
+static void free_string(void *item)
+{
+	free(*(char **)item);
+}
+
 static void apply_names(struct parse_ctx *c, const char *v, int cont, int line)
 {
+	struct dm_config *cfg = c->cfg;
 	const char *why;
-	char **items;
-	size_t n, i, base;
-	char **grown;
+	char **items, **grown;
+	size_t n, i;
 
 	if (list_items(v, &items, &n) < 0) {
 		dm_errors_add(c->errs, c->file, line, "out of memory");
@@ -111,23 +114,15 @@ static void apply_names(struct parse_ctx *c, const char *v, int cont, int line)
 	for (i = 0; i < n; i++)
 		if ((why = hostname_problem(items[i])) != NULL)
 			dm_errors_add(c->errs, c->file, line, "hostnames: '%.100s' is not a hostname (%s)", items[i], why);
-	if (!cont) {
-		for (i = 0; i < c->cfg->nhostnames; i++)
-			free(c->cfg->hostnames[i]);
-		c->cfg->nhostnames = 0;
-	}
-	base = c->cfg->nhostnames;
-	grown = realloc(c->cfg->hostnames, (base + n + 1) * sizeof(*grown));
+	grown = dm_list_grow(cfg->hostnames, &cfg->nhostnames, sizeof(char *), n, cont, free_string);
 	if (grown == NULL) {
 		dm_list_free(items);
 		dm_errors_add(c->errs, c->file, line, "out of memory");
 		return;
 	}
-	c->cfg->hostnames = grown;
+	cfg->hostnames = grown;
 	for (i = 0; i < n; i++)
-		grown[base + i] = dm_lower(items[i]);
-	grown[base + n] = NULL;
-	c->cfg->nhostnames = base + n;
+		grown[cfg->nhostnames++] = dm_lower(items[i]);
 	free(items);                 /* the strings moved into the config */
 }
 
@@ -135,7 +130,7 @@ static void apply_addrs(struct parse_ctx *c, const char *key, const char *v, int
                         int cidr)
 {
 	char **items;
-	size_t n, i, base, sz = cidr ? sizeof(struct dm_cidr) : sizeof(struct dm_addr);
+	size_t n, i, sz = cidr ? sizeof(struct dm_cidr) : sizeof(struct dm_addr);
 	size_t *cnt = cidr ? &c->cfg->ntrusted : &c->cfg->naddresses;
 	void **arr = cidr ? (void **)&c->cfg->trusted : (void **)&c->cfg->addresses;
 	unsigned char *grown;
@@ -144,10 +139,7 @@ static void apply_addrs(struct parse_ctx *c, const char *key, const char *v, int
 		dm_errors_add(c->errs, c->file, line, "out of memory");
 		return;
 	}
-	if (!cont)
-		*cnt = 0;
-	base = *cnt;
-	grown = realloc(*arr, (base + n + 1) * sz);
+	grown = dm_list_grow(*arr, cnt, sz, n, cont, NULL);
 	if (grown == NULL) {
 		dm_list_free(items);
 		dm_errors_add(c->errs, c->file, line, "out of memory");
@@ -250,9 +242,7 @@ static void apply_zones(struct parse_ctx *c, const char *v, int cont, int line)
 		dm_errors_add(c->errs, c->file, line, "out of memory");
 		return;
 	}
-	if (!cont)
-		c->cfg->nzones = 0;
-	grown = realloc(c->cfg->zones, (c->cfg->nzones + n + 1) * sizeof(*grown));
+	grown = dm_list_grow(c->cfg->zones, &c->cfg->nzones, sizeof(*grown), n, cont, NULL);
 	if (grown == NULL) {
 		dm_list_free(items);
 		dm_errors_add(c->errs, c->file, line, "out of memory");
@@ -507,120 +497,6 @@ void dm_config_free(struct dm_config *cfg)
 	free(cfg);
 }
 
-static int policy_cmp(const void *a, const void *b)
-{
-	const struct dm_policy *const *pa = a, *const *pb = b;
-
-	return strcmp((*pa)->name, (*pb)->name);
-}
-
-/* "example.com.conf" -> "example.com"; NULL if the name is not a domain. */
-static char *domain_of_file(const char *fname)
-{
-	size_t len = strlen(fname);
-	char *d;
-
-	if (len <= 5 || strcmp(fname + len - 5, ".conf") != 0)
-		return NULL;
-	d = strndup(fname, len - 5);
-	if (d == NULL)
-		return NULL;
-	dm_lower(d);
-	if (hostname_problem(d) != NULL || d[strlen(d) - 1] == '.') {
-		free(d);
-		return NULL;
-	}
-	return d;
-}
-
-static struct dm_policy *load_policy(const struct dm_policy *base, const char *name, const char *path,
-                                     struct dm_errors *errs)
-{
-	struct dm_policy *pol;
-	size_t len;
-	char *text = dm_read_file(path, &len, errs);
-
-	if (text == NULL)
-		return NULL;
-	pol = dm_policy_copy(base, name, path);
-	if (pol == NULL) {
-		dm_errors_add(errs, path, 0, "out of memory");
-	} else {
-		dm_policy_parse(pol, text, len, path, errs);
-		dm_policy_finish(pol, errs);
-	}
-	free(text);
-	return pol;
-}
-
-static int skip_entry(const char *n)
-{
-	size_t len = strlen(n);
-
-	return n[0] == '.' || len <= 5 || strcmp(n + len - 5, ".conf") != 0;
-}
-
-static void load_policies(struct dm_config *cfg, struct dm_errors *errs)
-{
-	char path[PATH_MAX];
-	struct dm_policy *builtin;
-	struct dirent **ents = NULL;
-	int n, i;
-
-	builtin = dm_policy_builtin();
-	if (builtin == NULL) {
-		dm_errors_add(errs, cfg->policy_dir, 0, "out of memory");
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/default.conf", cfg->policy_dir);
-	if (access(path, F_OK) == 0) {
-		cfg->def = load_policy(builtin, "default", path, errs);
-		dm_policy_free(builtin);
-	} else {
-		cfg->def = builtin;
-		dm_policy_finish(builtin, errs);
-	}
-	if (cfg->def == NULL)
-		return;
-	n = scandir(cfg->policy_dir, &ents, NULL, alphasort);
-	if (n < 0) {
-		if (errno != ENOENT || cfg->policy_dir_explicit)
-			dm_errors_add(errs, cfg->policy_dir, 0, "cannot read policy directory: %s", strerror(errno));
-		return;
-	}
-	cfg->policies = calloc((size_t)n + 1, sizeof(*cfg->policies));
-	for (i = 0; i < n; i++) {
-		const char *fn = ents[i]->d_name;
-		char *domain;
-		struct dm_policy *pol;
-
-		if (cfg->policies == NULL || skip_entry(fn) || strcmp(fn, "default.conf") == 0) {
-			free(ents[i]);
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/%s", cfg->policy_dir, fn);
-		domain = domain_of_file(fn);
-		if (domain == NULL) {
-			dm_errors_add(errs, path, 0, "policy file name must be DOMAIN.conf or default.conf");
-		} else {
-			pol = load_policy(cfg->def, domain, path, errs);
-			if (pol != NULL)
-				cfg->policies[cfg->npolicies++] = pol;
-			free(domain);
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	if (cfg->policies == NULL)
-		dm_errors_add(errs, cfg->policy_dir, 0, "out of memory");
-	else
-		qsort(cfg->policies, cfg->npolicies, sizeof(*cfg->policies), policy_cmp);
-	for (i = 1; cfg->policies != NULL && (size_t)i < cfg->npolicies; i++)
-		if (strcmp(cfg->policies[i - 1]->name, cfg->policies[i]->name) == 0)
-			dm_errors_add(errs, cfg->policies[i]->file, 0, "a second policy for %s (also in %s): keep one",
-			              cfg->policies[i]->name, cfg->policies[i - 1]->file);
-}
-
 /* What the connect stage must ask DNS for, whatever the recipient's policy. */
 static void note_one(struct dm_config *cfg, const struct dm_policy *pol)
 {
@@ -676,7 +552,7 @@ struct dm_config *dm_config_load(const char *path, struct dm_errors *errs)
 		dm_errors_add(errs, path, 0, "[dns] cache_min_ttl (%u) is larger than cache_max_ttl (%u)",
 		              cfg->cache_min_ttl, cfg->cache_max_ttl);
 	if (errs->n == before) {
-		load_policies(cfg, errs);
+		dm_policydir_load(cfg, errs);
 		note_needs(cfg);
 	}
 	if (errs->n != before || cfg->file == NULL) {
@@ -684,60 +560,4 @@ struct dm_config *dm_config_load(const char *path, struct dm_errors *errs)
 		return NULL;
 	}
 	return cfg;
-}
-
-static void dump_list(FILE *out, const char *key, char **items, size_t n)
-{
-	size_t i;
-
-	fprintf(out, "%-16s =", key);
-	for (i = 0; i < n; i++)
-		fprintf(out, "%s %s", i ? "," : "", items[i]);
-	fputc('\n', out);
-}
-
-
-void dm_config_dump(const struct dm_config *cfg, FILE *out)
-{
-	size_t i;
-	char buf[64];
-
-	fprintf(out, "; %s\n[doorman]\n", cfg->file ? cfg->file : "(defaults)");
-	fprintf(out, "%-16s = %s\n", "socket", cfg->socket);
-	fprintf(out, "%-16s = %04o\n", "socket_mode", cfg->socket_mode);
-	fprintf(out, "%-16s = %s\n", "user", cfg->user);
-	fprintf(out, "%-16s = %s\n", "pidfile", cfg->pidfile);
-	fprintf(out, "%-16s = %s\n", "policy_dir", cfg->policy_dir);
-	dump_list(out, "hostnames", cfg->hostnames, cfg->nhostnames);
-	fprintf(out, "%-16s =", "addresses");
-	for (i = 0; i < cfg->naddresses; i++)
-		fprintf(out, "%s %s", i ? "," : "", dm_addr_format(&cfg->addresses[i], buf, sizeof(buf)));
-	fprintf(out, "\n%-16s =", "trusted_networks");
-	for (i = 0; i < cfg->ntrusted; i++)
-		fprintf(out, "%s %s/%u", i ? "," : "", dm_addr_format(&cfg->trusted[i].addr, buf, sizeof(buf)),
-		        cfg->trusted[i].prefix);
-	fprintf(out, "\n%-16s = %s\n", "log", cfg->log == DM_LOG_STDERR ? "stderr" : "syslog");
-	fprintf(out, "%-16s = %s\n", "log_facility", cfg->log_facility_name);
-	fprintf(out, "%-16s = %u\n", "stop_timeout_ms", cfg->stop_timeout_ms);
-	fprintf(out, "\n[dns]\n%-16s = %s\n", "servers",
-	        cfg->dns_servers[0] ? cfg->dns_servers : "; (from /etc/resolv.conf)");
-	fprintf(out, "%-16s = %u\n", "timeout_ms", cfg->dns_timeout_ms);
-	fprintf(out, "%-16s =", "zones");
-	for (i = 0; i < cfg->nzones; i++)
-		fprintf(out, "%s%s", i ? ",\n    " : " ", cfg->zones[i].spec);
-	fprintf(out, "\n%-16s = %u\n", "cache_size", cfg->cache_size);
-	fprintf(out, "%-16s = %u\n", "cache_min_ttl", cfg->cache_min_ttl);
-	fprintf(out, "%-16s = %u\n", "cache_max_ttl", cfg->cache_max_ttl);
-	fprintf(out, "%-16s = %u\n", "selftest_interval", cfg->selftest_interval);
-	fprintf(out, "\n[spamd]\n%s%-18s =", cfg->nspamd ? "" : "; no servers: no content scan\n;", "servers");
-	for (i = 0; i < cfg->nspamd; i++)
-		fprintf(out, "%s %s", i ? "," : "", cfg->spamd[i].name);
-	fprintf(out, "\n%-18s = %u\n%-18s = %u\n%-18s = %lu\n%-18s = %u\n%-18s = %u\n",
-	        "connect_timeout_ms", cfg->spamd_connect_timeout_ms,
-	        "timeout_ms", cfg->spamd_timeout_ms, "max_size", cfg->spamd_max_size,
-	        "max_parallel", cfg->spamd_max_parallel, "backoff_ms", cfg->spamd_backoff_ms);
-	if (cfg->def != NULL)
-		dm_policy_dump(cfg->def, out);
-	for (i = 0; i < cfg->npolicies; i++)
-		dm_policy_dump(cfg->policies[i], out);
 }

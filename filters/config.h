@@ -16,59 +16,10 @@
 #include "helo.h"
 #include "iniparse.h"
 #include "netaddr.h"
+#include "policy.h"
 #include "spamd.h"
 #include "reply.h"
 #include "text.h"
-
-/* Ordered by severity: the worst finding wins. */
-enum dm_action { DM_ACT_OFF = 0, DM_ACT_SHADOW, DM_ACT_TEMPFAIL, DM_ACT_REJECT };
-enum dm_mode { DM_MODE_OFF = 0, DM_MODE_SHADOW, DM_MODE_ENFORCE };
-
-/* Replies: one per HELO check (same index as enum helo_check), then the
- * reply for a HELO lookup that failed for a temporary DNS reason, the DNSBL
- * reply and the two client rDNS replies. */
-#define DM_REPLY_HELO_DNS_ERROR HELO_CHECK_COUNT
-#define DM_REPLY_DNSBL (HELO_CHECK_COUNT + 1)
-#define DM_REPLY_RDNS_NONE (HELO_CHECK_COUNT + 2)
-#define DM_REPLY_RDNS_MISMATCH (HELO_CHECK_COUNT + 3)
-#define DM_REPLY_SPAM (HELO_CHECK_COUNT + 4)          /* score >= reject_score */
-#define DM_REPLY_SPAM_ERROR (HELO_CHECK_COUNT + 5)    /* not scanned, on_error = tempfail */
-#define DM_REPLY_COUNT (HELO_CHECK_COUNT + 6)
-
-#define DM_SCORE_OFF 1e9                              /* a score threshold that is "off" */
-
-enum dm_spam_detail { DM_SPAM_CHECK = 0, DM_SPAM_SYMBOLS, DM_SPAM_REPORT };
-
-/* Client rDNS findings. */
-enum dm_rdns_check { DM_RDNS_NONE = 0, DM_RDNS_MISMATCH, DM_RDNS_CHECK_COUNT };
-
-struct dm_policy {
-	char *name;                                /* "default" or the domain */
-	char *file;                                /* where it was defined */
-	enum dm_mode helo_mode;
-	enum dm_action helo_action[HELO_CHECK_COUNT];
-	enum dm_action helo_dns_error;             /* DM_ACT_OFF (pass) or DM_ACT_TEMPFAIL */
-	enum dm_mode dnsbl_mode;
-	int dnsbl_threshold;                       /* score >= this: dnsbl_action */
-	enum dm_action dnsbl_action;
-	int allow_threshold;                       /* score <= this: allowlisted */
-	enum dm_mode rdns_mode;
-	enum dm_action rdns_action[DM_RDNS_CHECK_COUNT];
-	enum dm_mode spam_mode;                    /* off: no scan at all */
-	double tag_score, reject_score, quarantine_score;   /* DM_SCORE_OFF = off */
-	char subject_tag[64];                      /* "" = leave the Subject alone */
-	char spamd_user[128];                      /* %d recipient domain, %r recipient */
-	int on_error_tempfail;                     /* 0: accept unscanned, 1: 451 */
-	int scan_authenticated, scan_allowlisted;
-	enum dm_spam_detail spam_detail;           /* tests = yes: SYMBOLS; report = yes: REPORT */
-	struct dm_reply reply[DM_REPLY_COUNT];
-	char help_url[200];
-	char **exempt;                             /* local parts or full addresses, lowercase */
-	size_t nexempt;
-	/* where each reply came from (file:line), 0 = built in; for error messages */
-	int reply_line[DM_REPLY_COUNT];
-	char *reply_file[DM_REPLY_COUNT];
-};
 
 enum dm_log_target { DM_LOG_SYSLOG = 0, DM_LOG_STDERR };
 
@@ -116,37 +67,19 @@ struct dm_config {
 struct dm_config *dm_config_load(const char *path, struct dm_errors *errs);
 void dm_config_free(struct dm_config *cfg);
 
-/* Pure parsers, one entry point each (fuzzable). cfg must come from
- * dm_config_defaults(); out from dm_policy_copy() of the base. */
+/* Pure parser, one entry point (fuzzable). cfg must come from
+ * dm_config_defaults(). */
 struct dm_config *dm_config_defaults(void);
 int dm_config_parse(struct dm_config *cfg, const char *text, size_t len, const char *file,
                     struct dm_errors *errs);
-struct dm_policy *dm_policy_builtin(void);
-struct dm_policy *dm_policy_copy(const struct dm_policy *base, const char *name, const char *file);
-int dm_policy_parse(struct dm_policy *pol, const char *text, size_t len, const char *file,
-                    struct dm_errors *errs);
-/* Cross-key checks after parsing (reply class vs action); adapts built-in
- * replies to the action, reports explicit ones that contradict it. */
-int dm_policy_finish(struct dm_policy *pol, struct dm_errors *errs);
-void dm_policy_free(struct dm_policy *pol);
+/* Load cfg->policy_dir (policydir.c) into cfg->def and cfg->policies. */
+void dm_policydir_load(struct dm_config *cfg, struct dm_errors *errs);
 
-/* Exact domain, then each parent domain, then the default. Never NULL. */
+/* The policy of a recipient domain: the exact domain, then each parent
+ * domain, then the default. Never NULL. */
 const struct dm_policy *dm_policy_for_domain(const struct dm_config *cfg, const char *domain);
-
-/* 1 if the recipient address (local@domain, no brackets) is exempt. */
-int dm_policy_exempt(const struct dm_policy *pol, const char *rcpt);
-
-/* Names for config values and logs. */
-const char *dm_action_name(enum dm_action a);
-const char *dm_mode_name(enum dm_mode m);
-const char *dm_rdns_check_name(enum dm_rdns_check c);   /* "none", "mismatch" */
-/* The action that uses reply i of pol (DM_ACT_OFF for the DNS-error reply when it passes). */
-enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i);
-/* The config/log key of reply i: "helo_non_fqdn", "dnsbl", "rdns_none" ... */
-const char *dm_reply_key(int i, char *buf, size_t len);
 
 /* Print the effective configuration and every policy in config syntax. */
 void dm_config_dump(const struct dm_config *cfg, FILE *out);
-void dm_policy_dump(const struct dm_policy *pol, FILE *out);
 
 #endif

@@ -1,16 +1,21 @@
 /*
- * policy.c - per-recipient-domain policies (policy.d/DOMAIN.conf): the built-in
- * defaults, the key table and its validators, lookup by domain, dump.
+ * policy.c - per-recipient-domain policies (policy.d/DOMAIN.conf): the
+ * built-in defaults, the key table, the exempt recipients.
  *
- * A domain file starts as a copy of the default policy and overrides it key
- * by key. Policies are immutable once dm_config_load() returns.
+ * Does: one table row per key (section, name, type, field, value names,
+ * bounds) drives parsing, validation and the -d dump, so a key is added by
+ * adding a row. A domain file starts as a copy of the default policy and
+ * overrides it key by key.
+ * Never: logs, or changes a policy after dm_config_load() returns.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
+#include "policy.h"
+#include "text.h"
 
 static const char *const builtin_reply[DM_REPLY_COUNT] = {
 	[HELO_INVALID]          = "501 5.5.2 <%h>: Helo command rejected: Invalid name (%r)",
@@ -28,15 +33,25 @@ static const char *const builtin_reply[DM_REPLY_COUNT] = {
 	[DM_REPLY_SPAM_ERROR]     = "451 4.7.1 Message could not be scanned for spam; try again later",
 };
 
-static const enum dm_action builtin_action[HELO_CHECK_COUNT] = {
-	[HELO_INVALID] = DM_ACT_REJECT, [HELO_LOCALHOST] = DM_ACT_REJECT,
-	[HELO_FORGED] = DM_ACT_REJECT, [HELO_BARE_IP] = DM_ACT_REJECT,
-	[HELO_LITERAL_MISMATCH] = DM_ACT_REJECT, [HELO_NON_FQDN] = DM_ACT_REJECT,
-	[HELO_UNKNOWN] = DM_ACT_TEMPFAIL,
+/* The [replies] key of each reply, in reply index order. */
+static const char *const reply_keys[DM_REPLY_COUNT] = {
+	[HELO_INVALID] = "helo_invalid", [HELO_LOCALHOST] = "helo_localhost",
+	[HELO_FORGED] = "helo_forged", [HELO_BARE_IP] = "helo_bare_ip",
+	[HELO_LITERAL_MISMATCH] = "helo_literal_mismatch", [HELO_NON_FQDN] = "helo_non_fqdn",
+	[HELO_UNKNOWN] = "helo_unknown", [DM_REPLY_HELO_DNS_ERROR] = "helo_dns_error",
+	[DM_REPLY_DNSBL] = "dnsbl", [DM_REPLY_RDNS_NONE] = "rdns_none",
+	[DM_REPLY_RDNS_MISMATCH] = "rdns_mismatch", [DM_REPLY_SPAM] = "spam",
+	[DM_REPLY_SPAM_ERROR] = "spam_error",
 };
 
+/* Value names, indexed by the value; NULL: not a value this key takes. */
 static const char *const action_names[] = { "off", "shadow", "tempfail", "reject" };
 static const char *const mode_names[] = { "off", "shadow", "enforce" };
+static const char *const dns_error_names[] = { "pass", NULL, "tempfail" };
+static const char *const on_error_names[] = { "accept", "tempfail" };
+static const char *const detail_names[] = { "score", "tests", "report" };
+static const char *const bool_names[] = { "no", "yes" };
+#define NAMES(a) a, (int)(sizeof(a) / sizeof((a)[0]))
 
 const char *dm_action_name(enum dm_action a)
 {
@@ -53,34 +68,123 @@ const char *dm_rdns_check_name(enum dm_rdns_check c)
 	return c == DM_RDNS_NONE ? "none" : c == DM_RDNS_MISMATCH ? "mismatch" : NULL;
 }
 
-const char *dm_reply_key(int i, char *buf, size_t len)
+const char *dm_reply_key(int i)
 {
-	switch (i) {
-	case DM_REPLY_HELO_DNS_ERROR: return "helo_dns_error";
-	case DM_REPLY_DNSBL: return "dnsbl";
-	case DM_REPLY_RDNS_NONE: return "rdns_none";
-	case DM_REPLY_RDNS_MISMATCH: return "rdns_mismatch";
-	case DM_REPLY_SPAM: return "spam";
-	case DM_REPLY_SPAM_ERROR: return "spam_error";
-	}
-	snprintf(buf, len, "helo_%s", helo_check_name((enum helo_check)i));
-	return buf;
+	return i >= 0 && i < DM_REPLY_COUNT ? reply_keys[i] : "?";
 }
 
-enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i)
+/* ---------------------------------------------------------- the key table */
+
+enum ptype {
+	P_NAMED,      /* an int field; one of names[] (its index) */
+	P_INT,        /* an int field from min to max */
+	P_SCORE,      /* a double from -1000 to 1000, or off (DM_SCORE_OFF) */
+	P_TEXT,       /* a char[max] field; allowed() says which characters */
+	P_REPLY,      /* reply[min]: an SMTP reply template */
+	P_LIST        /* the exempt recipients (may continue on indented lines) */
+};
+
+struct pkey {
+	const char *section, *name;
+	enum ptype type;
+	size_t off;                  /* of the field in struct dm_policy */
+	const char *const *names;    /* P_NAMED: indexed by value, NULL where none */
+	int nnames;
+	int min, max;                /* P_INT bounds; P_TEXT max size; P_REPLY index */
+	const char *must;            /* what the value must be, for the message */
+	int (*allowed)(const char *v);
+};
+
+#define F(f) offsetof(struct dm_policy, f)
+#define MODE(sec, f) { sec, "mode", P_NAMED, F(f), NAMES(mode_names), 0, 0, "enforce, shadow or off", NULL }
+#define ACTION(sec, key, f) \
+	{ sec, key, P_NAMED, F(f), NAMES(action_names), 0, 0, "reject, tempfail, shadow or off", NULL }
+#define REPLY(i) { "replies", NULL, P_REPLY, 0, NULL, 0, i, 0, NULL, NULL }
+
+static int subject_tag_ok(const char *v);
+static int spamd_user_ok(const char *v);
+static int url_ok(const char *v);
+
+static const struct pkey keys[] = {
+	MODE("helo", helo_mode),
+	ACTION("helo", "invalid", helo_action[HELO_INVALID]),
+	ACTION("helo", "localhost", helo_action[HELO_LOCALHOST]),
+	ACTION("helo", "forged", helo_action[HELO_FORGED]),
+	ACTION("helo", "bare_ip", helo_action[HELO_BARE_IP]),
+	ACTION("helo", "literal_mismatch", helo_action[HELO_LITERAL_MISMATCH]),
+	ACTION("helo", "non_fqdn", helo_action[HELO_NON_FQDN]),
+	ACTION("helo", "unknown", helo_action[HELO_UNKNOWN]),
+	{ "helo", "unknown_on_dns_error", P_NAMED, F(helo_dns_error), NAMES(dns_error_names), 0, 0,
+	  "pass or tempfail (a DNS failure never rejects)", NULL },
+	MODE("dnsbl", dnsbl_mode),
+	{ "dnsbl", "threshold", P_INT, F(dnsbl_threshold), NULL, 0, -1000, 1000, NULL, NULL },
+	ACTION("dnsbl", "action", dnsbl_action),
+	{ "dnsbl", "allow_threshold", P_INT, F(allow_threshold), NULL, 0, -1000, 1000, NULL, NULL },
+	MODE("rdns", rdns_mode),
+	ACTION("rdns", "none", rdns_action[DM_RDNS_NONE]),
+	ACTION("rdns", "mismatch", rdns_action[DM_RDNS_MISMATCH]),
+	MODE("spam", spam_mode),
+	{ "spam", "tag_score", P_SCORE, F(tag_score), NULL, 0, 0, 0, NULL, NULL },
+	{ "spam", "reject_score", P_SCORE, F(reject_score), NULL, 0, 0, 0, NULL, NULL },
+	{ "spam", "quarantine_score", P_SCORE, F(quarantine_score), NULL, 0, 0, 0, NULL, NULL },
+	{ "spam", "subject_tag", P_TEXT, F(subject_tag), NULL, 0, 0, sizeof(((struct dm_policy *)0)->subject_tag),
+	  "printable ASCII", subject_tag_ok },
+	{ "spam", "spamd_user", P_TEXT, F(spamd_user), NULL, 0, 1, sizeof(((struct dm_policy *)0)->spamd_user),
+	  "a user name, %d (recipient domain) or %r (recipient)", spamd_user_ok },
+	{ "spam", "on_error", P_NAMED, F(on_error_tempfail), NAMES(on_error_names), 0, 0,
+	  "accept (header says unscanned) or tempfail", NULL },
+	{ "spam", "scan_authenticated", P_NAMED, F(scan_authenticated), NAMES(bool_names), 0, 0, "yes or no", NULL },
+	{ "spam", "scan_allowlisted", P_NAMED, F(scan_allowlisted), NAMES(bool_names), 0, 0, "yes or no", NULL },
+	{ "spam", "details", P_NAMED, F(spam_detail), NAMES(detail_names), 0, 0, "score, tests or report", NULL },
+	REPLY(HELO_INVALID), REPLY(HELO_LOCALHOST), REPLY(HELO_FORGED), REPLY(HELO_BARE_IP),
+	REPLY(HELO_LITERAL_MISMATCH), REPLY(HELO_NON_FQDN), REPLY(HELO_UNKNOWN),
+	REPLY(DM_REPLY_HELO_DNS_ERROR), REPLY(DM_REPLY_DNSBL), REPLY(DM_REPLY_RDNS_NONE),
+	REPLY(DM_REPLY_RDNS_MISMATCH), REPLY(DM_REPLY_SPAM), REPLY(DM_REPLY_SPAM_ERROR),
+	{ "replies", "help_url", P_TEXT, F(help_url), NULL, 0, 0, sizeof(((struct dm_policy *)0)->help_url),
+	  "a URL without spaces or '%'", url_ok },
+	{ "exempt", "recipients", P_LIST, F(exempt), NULL, 0, 0, 0, NULL, NULL },
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+#undef F
+
+static const char *key_name(const struct pkey *k)
 {
-	if (i >= 0 && i < HELO_CHECK_COUNT)
-		return pol->helo_action[i];
-	switch (i) {
-	case DM_REPLY_HELO_DNS_ERROR: return pol->helo_dns_error;
-	case DM_REPLY_DNSBL: return pol->dnsbl_action;
-	case DM_REPLY_RDNS_NONE: return pol->rdns_action[DM_RDNS_NONE];
-	case DM_REPLY_RDNS_MISMATCH: return pol->rdns_action[DM_RDNS_MISMATCH];
-	case DM_REPLY_SPAM: return pol->reject_score < DM_SCORE_OFF ? DM_ACT_REJECT : DM_ACT_OFF;
-	case DM_REPLY_SPAM_ERROR: return pol->on_error_tempfail ? DM_ACT_TEMPFAIL : DM_ACT_OFF;
-	}
-	return DM_ACT_OFF;
+	return k->type == P_REPLY ? reply_keys[k->min] : k->name;
 }
+
+static int subject_tag_ok(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || (unsigned char)*v >= 0x7f)
+			return 0;
+	return 1;
+}
+
+static int spamd_user_ok(const char *v)
+{
+	for (; *v; v++)
+		if (!(isalnum((unsigned char)*v) || strchr("._@%+-", *v) != NULL) ||
+		    (*v == '%' && v[1] != 'd' && v[1] != 'r'))
+			return 0;
+	return 1;
+}
+
+static int url_ok(const char *v)
+{
+	for (; *v; v++)
+		if (*v <= ' ' || *v >= 0x7f || *v == '%')
+			return 0;
+	return 1;
+}
+
+/* ------------------------------------------------------------- built in */
+
+static const enum dm_action builtin_action[HELO_CHECK_COUNT] = {
+	[HELO_INVALID] = DM_ACT_REJECT, [HELO_LOCALHOST] = DM_ACT_REJECT,
+	[HELO_FORGED] = DM_ACT_REJECT, [HELO_BARE_IP] = DM_ACT_REJECT,
+	[HELO_LITERAL_MISMATCH] = DM_ACT_REJECT, [HELO_NON_FQDN] = DM_ACT_REJECT,
+	[HELO_UNKNOWN] = DM_ACT_TEMPFAIL,
+};
 
 struct dm_policy *dm_policy_builtin(void)
 {
@@ -135,6 +239,7 @@ struct dm_policy *dm_policy_copy(const struct dm_policy *base, const char *name,
 	pol->name = strdup(name);
 	pol->file = strdup(file);
 	pol->exempt = calloc(base->nexempt + 1, sizeof(char *));
+	memset(pol->reply_file, 0, sizeof(pol->reply_file));
 	ok = pol->name && pol->file && pol->exempt;
 	for (i = 0; ok && i < base->nexempt; i++)
 		ok = (pol->exempt[i] = strdup(base->exempt[i])) != NULL;
@@ -162,297 +267,163 @@ void dm_policy_free(struct dm_policy *pol)
 	free(pol);
 }
 
+/* --------------------------------------------------------------- parsing */
+
 struct pctx {
 	struct dm_policy *pol;
 	const char *file;
 	struct dm_errors *errs;
-	int action_line[HELO_CHECK_COUNT];
 };
 
-static int parse_action(const char *v, enum dm_action *out)
+static void set_named(struct pctx *c, const struct pkey *k, int *field, const char *v, int line)
 {
 	int i;
 
-	for (i = 0; i < 4; i++)
-		if (strcmp(v, action_names[i]) == 0) {
-			*out = (enum dm_action)i;
-			return 0;
-		}
-	return -1;
-}
-
-static void set_mode(struct pctx *c, const char *section, enum dm_mode *out, const char *v, int line)
-{
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if (strcmp(v, mode_names[i]) == 0) {
-			*out = (enum dm_mode)i;
+	for (i = 0; i < k->nnames; i++)
+		if (k->names[i] != NULL && strcmp(v, k->names[i]) == 0) {
+			*field = i;
 			return;
 		}
-	dm_errors_add(c->errs, c->file, line, "[%s] mode must be enforce, shadow or off, not '%.100s'", section, v);
+	if (k->names == action_names)
+		dm_errors_add(c->errs, c->file, line, "[%s] %s: unknown action '%.100s' (%s)", k->section, k->name,
+		              v, k->must);
+	else
+		dm_errors_add(c->errs, c->file, line, "[%s] %s must be %s, not '%.100s'", k->section, k->name,
+		              k->must, v);
 }
 
-static void set_action(struct pctx *c, const char *section, const char *name, enum dm_action *out,
-                       const char *v, int line)
-{
-	if (parse_action(v, out) < 0)
-		dm_errors_add(c->errs, c->file, line,
-		              "[%s] %s: unknown action '%.100s' (reject, tempfail, shadow or off)", section, name, v);
-}
-
-static void set_int(struct pctx *c, const char *name, int *out, const char *v, int line)
+static void set_int(struct pctx *c, const struct pkey *k, int *field, const char *v, int line)
 {
 	char *end;
 	long n = strtol(v, &end, 10);
 
-	if (*v == '\0' || *end != '\0' || n < -1000 || n > 1000)
-		dm_errors_add(c->errs, c->file, line, "[dnsbl] %s must be a whole number from -1000 to 1000, not '%.100s'",
-		              name, v);
+	if (*v == '\0' || *end != '\0' || n < k->min || n > k->max)
+		dm_errors_add(c->errs, c->file, line, "[%s] %s must be a whole number from %d to %d, not '%.100s'",
+		              k->section, k->name, k->min, k->max, v);
 	else
-		*out = (int)n;
+		*field = (int)n;
 }
 
-static void dnsbl_key(struct pctx *c, const char *name, const char *v, int line)
-{
-	if (strcmp(name, "mode") == 0)
-		set_mode(c, "dnsbl", &c->pol->dnsbl_mode, v, line);
-	else if (strcmp(name, "action") == 0)
-		set_action(c, "dnsbl", name, &c->pol->dnsbl_action, v, line);
-	else if (strcmp(name, "threshold") == 0)
-		set_int(c, name, &c->pol->dnsbl_threshold, v, line);
-	else if (strcmp(name, "allow_threshold") == 0)
-		set_int(c, name, &c->pol->allow_threshold, v, line);
-	else
-		dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [dnsbl]", name);
-}
-
-static void rdns_key(struct pctx *c, const char *name, const char *v, int line)
-{
-	int i;
-
-	if (strcmp(name, "mode") == 0) {
-		set_mode(c, "rdns", &c->pol->rdns_mode, v, line);
-		return;
-	}
-	for (i = 0; i < DM_RDNS_CHECK_COUNT; i++)
-		if (strcmp(name, dm_rdns_check_name((enum dm_rdns_check)i)) == 0) {
-			set_action(c, "rdns", name, &c->pol->rdns_action[i], v, line);
-			return;
-		}
-	dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [rdns]", name);
-}
-
-static void set_score(struct pctx *c, const char *name, double *out, const char *v, int line)
+static void set_score(struct pctx *c, const struct pkey *k, double *field, const char *v, int line)
 {
 	char *end;
 	double d;
 
 	if (strcmp(v, "off") == 0) {
-		*out = DM_SCORE_OFF;
+		*field = DM_SCORE_OFF;
 		return;
 	}
 	d = strtod(v, &end);
 	if (*v == '\0' || *end != '\0' || !(d >= -1000.0 && d <= 1000.0))
-		dm_errors_add(c->errs, c->file, line, "[spam] %s must be a score from -1000 to 1000 or off, not '%.100s'",
-		              name, v);
+		dm_errors_add(c->errs, c->file, line, "[%s] %s must be a score from -1000 to 1000 or off, not '%.100s'",
+		              k->section, k->name, v);
 	else
-		*out = d;
+		*field = d;
 }
 
-static void set_bool(struct pctx *c, const char *name, int *out, const char *v, int line)
+static void set_text(struct pctx *c, const struct pkey *k, char *field, const char *v, int line)
 {
-	if (strcmp(v, "yes") == 0)
-		*out = 1;
-	else if (strcmp(v, "no") == 0)
-		*out = 0;
+	size_t len = strlen(v);
+
+	if (len >= (size_t)k->max || len < (size_t)k->min || !k->allowed(v))
+		dm_errors_add(c->errs, c->file, line, "[%s] %s must be %s, under %d characters, not '%.100s'",
+		              k->section, k->name, k->must, k->max, v);
 	else
-		dm_errors_add(c->errs, c->file, line, "[spam] %s must be yes or no, not '%.100s'", name, v);
+		memcpy(field, v, len + 1);
 }
 
-static void spam_key(struct pctx *c, const char *name, const char *v, int line)
+static void set_reply(struct pctx *c, int i, const char *v, int line)
 {
-	struct dm_policy *p = c->pol;
-	size_t k;
+	struct dm_policy *pol = c->pol;
+	char err[200];
 
-	if (strcmp(name, "mode") == 0) {
-		set_mode(c, "spam", &p->spam_mode, v, line);
-	} else if (strcmp(name, "tag_score") == 0) {
-		set_score(c, name, &p->tag_score, v, line);
-	} else if (strcmp(name, "reject_score") == 0) {
-		set_score(c, name, &p->reject_score, v, line);
-	} else if (strcmp(name, "quarantine_score") == 0) {
-		set_score(c, name, &p->quarantine_score, v, line);
-	} else if (strcmp(name, "subject_tag") == 0) {
-		int bad = strlen(v) >= sizeof(p->subject_tag);
-		for (k = 0; v[k] && !bad; k++)
-			bad = (unsigned char)v[k] < 0x20 || (unsigned char)v[k] >= 0x7f;
-		if (bad)
-			dm_errors_add(c->errs, c->file, line, "[spam] subject_tag must be printable ASCII under %zu characters",
-			              sizeof(p->subject_tag));
-		else
-			snprintf(p->subject_tag, sizeof(p->subject_tag), "%s", v);
-	} else if (strcmp(name, "spamd_user") == 0) {
-		int bad = v[0] == '\0' || strlen(v) >= sizeof(p->spamd_user);
-		for (k = 0; v[k] && !bad; k++)
-			bad = !(isalnum((unsigned char)v[k]) || strchr("._@%+-", v[k]) != NULL) ||
-			      (v[k] == '%' && v[k + 1] != 'd' && v[k + 1] != 'r');
-		if (bad)
-			dm_errors_add(c->errs, c->file, line,
-			              "[spam] spamd_user must be a user name, %%d (recipient domain) or %%r (recipient), not '%.100s'", v);
-		else
-			snprintf(p->spamd_user, sizeof(p->spamd_user), "%s", v);
-	} else if (strcmp(name, "on_error") == 0) {
-		if (strcmp(v, "accept") == 0)
-			p->on_error_tempfail = 0;
-		else if (strcmp(v, "tempfail") == 0)
-			p->on_error_tempfail = 1;
-		else
-			dm_errors_add(c->errs, c->file, line,
-			              "[spam] on_error must be accept (header says unscanned) or tempfail, not '%.100s'", v);
-	} else if (strcmp(name, "scan_authenticated") == 0) {
-		set_bool(c, name, &p->scan_authenticated, v, line);
-	} else if (strcmp(name, "scan_allowlisted") == 0) {
-		set_bool(c, name, &p->scan_allowlisted, v, line);
-	} else if (strcmp(name, "details") == 0) {
-		if (strcmp(v, "score") == 0)
-			p->spam_detail = DM_SPAM_CHECK;
-		else if (strcmp(v, "tests") == 0)
-			p->spam_detail = DM_SPAM_SYMBOLS;
-		else if (strcmp(v, "report") == 0)
-			p->spam_detail = DM_SPAM_REPORT;
-		else
-			dm_errors_add(c->errs, c->file, line, "[spam] details must be score, tests or report, not '%.100s'", v);
-	} else {
-		dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [spam]", name);
+	if (dm_reply_parse(v, &pol->reply[i], err, sizeof(err)) < 0) {
+		dm_errors_add(c->errs, c->file, line, "%s: %s", reply_keys[i], err);
+		return;
 	}
+	if (i == DM_REPLY_HELO_DNS_ERROR && pol->reply[i].code[0] != '4') {
+		dm_errors_add(c->errs, c->file, line, "helo_dns_error must be a 4xx reply: a DNS failure never rejects");
+		return;
+	}
+	free(pol->reply_file[i]);
+	pol->reply_file[i] = strdup(c->file);
+	pol->reply_line[i] = line;
 }
 
-static void helo_key(struct pctx *c, const char *name, const char *v, int line)
+static void free_string(void *item)
 {
-	int i;
-
-	if (strcmp(name, "mode") == 0) {
-		set_mode(c, "helo", &c->pol->helo_mode, v, line);
-		return;
-	}
-	if (strcmp(name, "unknown_on_dns_error") == 0) {
-		if (strcmp(v, "pass") == 0)
-			c->pol->helo_dns_error = DM_ACT_OFF;
-		else if (strcmp(v, "tempfail") == 0)
-			c->pol->helo_dns_error = DM_ACT_TEMPFAIL;
-		else
-			dm_errors_add(c->errs, c->file, line,
-			              "unknown_on_dns_error must be pass or tempfail (a DNS failure never rejects), not '%.100s'", v);
-		return;
-	}
-	for (i = 0; i < HELO_CHECK_COUNT; i++)
-		if (strcmp(name, helo_check_name((enum helo_check)i)) == 0) {
-			if (parse_action(v, &c->pol->helo_action[i]) < 0)
-				dm_errors_add(c->errs, c->file, line,
-				              "[helo] %s: unknown action '%.100s' (reject, tempfail, shadow or off)", name, v);
-			c->action_line[i] = line;
-			return;
-		}
-	dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [helo]", name);
+	free(*(char **)item);
 }
 
-static void replies_key(struct pctx *c, const char *name, const char *v, int line)
+/* recipients = postmaster, abuse, joe@example.com (continued on indented lines) */
+static void set_exempt(struct pctx *c, const char *v, int cont, int line)
 {
-	char err[200], kb[48];
-	int i;
+	struct dm_policy *pol = c->pol;
+	char **items, **grown;
+	size_t n, i;
 
-	if (strcmp(name, "help_url") == 0) {
-		size_t k;
-		int bad = strlen(v) >= sizeof(c->pol->help_url);
-		for (k = 0; v[k] && !bad; k++)
-			bad = v[k] <= ' ' || v[k] >= 0x7f || v[k] == '%';
-		if (bad) {
-			dm_errors_add(c->errs, c->file, line, "help_url must be a URL without spaces or '%%', under %zu characters",
-			              sizeof(c->pol->help_url));
-			return;
-		}
-		strcpy(c->pol->help_url, v);
+	if (dm_list_split(v, &items, &n) < 0) {
+		dm_errors_add(c->errs, c->file, line, "out of memory");
 		return;
 	}
-	for (i = 0; i < DM_REPLY_COUNT; i++) {
-		if (strcmp(name, dm_reply_key(i, kb, sizeof(kb))) != 0)
-			continue;
-		if (dm_reply_parse(v, &c->pol->reply[i], err, sizeof(err)) < 0) {
-			dm_errors_add(c->errs, c->file, line, "%s: %s", name, err);
+	for (i = 0; i < n; i++)
+		if (strchr(items[i], '@') == items[i] || strpbrk(items[i], "<>\"") != NULL) {
+			dm_errors_add(c->errs, c->file, line,
+			              "recipients: '%.100s' must be a local part (postmaster) or an address", items[i]);
+			dm_list_free(items);
 			return;
 		}
-		if (i == DM_REPLY_HELO_DNS_ERROR && c->pol->reply[i].code[0] != '4') {
-			dm_errors_add(c->errs, c->file, line, "helo_dns_error must be a 4xx reply: a DNS failure never rejects");
-			return;
-		}
-		free(c->pol->reply_file[i]);
-		c->pol->reply_file[i] = strdup(c->file);
-		c->pol->reply_line[i] = line;
+	grown = dm_list_grow(pol->exempt, &pol->nexempt, sizeof(char *), n, cont, free_string);
+	if (grown == NULL) {
+		dm_list_free(items);
+		dm_errors_add(c->errs, c->file, line, "out of memory");
 		return;
 	}
-	dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [replies]", name);
+	for (i = 0; i < n; i++)
+		grown[pol->nexempt++] = dm_lower(items[i]);
+	pol->exempt = grown;
+	free(items);             /* the strings moved into the policy */
 }
 
 static void on_policy_key(void *user, const char *section, const char *name, const char *v,
                           int cont, int line)
 {
 	struct pctx *c = user;
+	const struct pkey *k = NULL;
+	char *field;
+	size_t i;
+	int known_section = 0;
 
-	if (cont && !(strcmp(section, "exempt") == 0 && strcmp(name, "recipients") == 0)) {
+	for (i = 0; i < NKEYS && k == NULL; i++) {
+		if (strcmp(section, keys[i].section) != 0)
+			continue;
+		known_section = 1;
+		if (strcmp(name, key_name(&keys[i])) == 0)
+			k = &keys[i];
+	}
+	if (k == NULL) {
+		if (section[0] == '\0')
+			dm_errors_add(c->errs, c->file, line, "key '%.100s' outside any [section]", name);
+		else if (known_section)
+			dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [%s]", name, section);
+		else
+			dm_errors_add(c->errs, c->file, line, "unknown section [%.100s] (known: [helo], [dnsbl], "
+			              "[rdns], [spam], [replies], [exempt])", section);
+		return;
+	}
+	if (cont && k->type != P_LIST) {
 		dm_errors_add(c->errs, c->file, line,
 		              "%s takes one value; this indented line would continue it (remove the indentation)", name);
 		return;
 	}
-	if (strcmp(section, "helo") == 0) {
-		helo_key(c, name, v, line);
-	} else if (strcmp(section, "dnsbl") == 0) {
-		dnsbl_key(c, name, v, line);
-	} else if (strcmp(section, "rdns") == 0) {
-		rdns_key(c, name, v, line);
-	} else if (strcmp(section, "spam") == 0) {
-		spam_key(c, name, v, line);
-	} else if (strcmp(section, "replies") == 0) {
-		replies_key(c, name, v, line);
-	} else if (strcmp(section, "exempt") == 0) {
-		char **items, **grown;
-		size_t n, i, base = cont ? c->pol->nexempt : 0;
-
-		if (strcmp(name, "recipients") != 0) {
-			dm_errors_add(c->errs, c->file, line, "unknown key '%.100s' in [exempt]", name);
-			return;
-		}
-		if (dm_list_split(v, &items, &n) < 0)
-			return;
-		for (i = 0; i < n; i++)
-			if (strchr(items[i], '@') == items[i] || strpbrk(items[i], "<>\"") != NULL) {
-				dm_errors_add(c->errs, c->file, line,
-				              "recipients: '%.100s' must be a local part (postmaster) or an address", items[i]);
-				dm_list_free(items);
-				return;
-			}
-		if (!cont) {
-			for (i = 0; i < c->pol->nexempt; i++)
-				free(c->pol->exempt[i]);
-			c->pol->nexempt = 0;
-			c->pol->exempt[0] = NULL;
-		}
-		grown = realloc(c->pol->exempt, (base + n + 1) * sizeof(char *));
-		if (grown == NULL) {
-			dm_list_free(items);
-			return;
-		}
-		for (i = 0; i < n; i++)
-			grown[base + i] = dm_lower(items[i]);
-		grown[base + n] = NULL;
-		c->pol->exempt = grown;
-		c->pol->nexempt = base + n;
-		free(items);
-	} else if (section[0] == '\0') {
-		dm_errors_add(c->errs, c->file, line, "key '%.100s' outside any [section]", name);
-	} else {
-		dm_errors_add(c->errs, c->file, line,
-		              "unknown section [%.100s] (known: [helo], [dnsbl], [rdns], [spam], [replies], [exempt])", section);
+	field = (char *)c->pol + k->off;
+	switch (k->type) {
+	case P_NAMED: set_named(c, k, (int *)(void *)field, v, line); break;
+	case P_INT: set_int(c, k, (int *)(void *)field, v, line); break;
+	case P_SCORE: set_score(c, k, (double *)(void *)field, v, line); break;
+	case P_TEXT: set_text(c, k, field, v, line); break;
+	case P_REPLY: set_reply(c, k->min, v, line); break;
+	case P_LIST: set_exempt(c, v, cont, line); break;
 	}
 }
 
@@ -461,11 +432,46 @@ int dm_policy_parse(struct dm_policy *pol, const char *text, size_t len, const c
 {
 	struct pctx c;
 
-	memset(&c, 0, sizeof(c));
 	c.pol = pol;
 	c.file = file;
 	c.errs = errs;
 	return dm_ini_parse(text, len, file, on_policy_key, &c, errs);
+}
+
+/* ---------------------------------------------------- cross-key checks */
+
+enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i)
+{
+	if (i >= 0 && i < HELO_CHECK_COUNT)
+		return pol->helo_action[i];
+	switch (i) {
+	case DM_REPLY_HELO_DNS_ERROR: return pol->helo_dns_error;
+	case DM_REPLY_DNSBL: return pol->dnsbl_action;
+	case DM_REPLY_RDNS_NONE: return pol->rdns_action[DM_RDNS_NONE];
+	case DM_REPLY_RDNS_MISMATCH: return pol->rdns_action[DM_RDNS_MISMATCH];
+	case DM_REPLY_SPAM: return pol->reject_score < DM_SCORE_OFF ? DM_ACT_REJECT : DM_ACT_OFF;
+	case DM_REPLY_SPAM_ERROR: return pol->on_error_tempfail ? DM_ACT_TEMPFAIL : DM_ACT_OFF;
+	}
+	return DM_ACT_OFF;
+}
+
+/* The key whose value sets the action of reply i: "[helo] unknown". */
+static const char *action_key(int i, char *buf, size_t len)
+{
+	static const char *const others[] = {
+		[DM_REPLY_HELO_DNS_ERROR - HELO_CHECK_COUNT] = "[helo] unknown_on_dns_error",
+		[DM_REPLY_DNSBL - HELO_CHECK_COUNT] = "[dnsbl] action",
+		[DM_REPLY_RDNS_NONE - HELO_CHECK_COUNT] = "[rdns] none",
+		[DM_REPLY_RDNS_MISMATCH - HELO_CHECK_COUNT] = "[rdns] mismatch",
+		[DM_REPLY_SPAM - HELO_CHECK_COUNT] = "[spam] reject_score",
+		[DM_REPLY_SPAM_ERROR - HELO_CHECK_COUNT] = "[spam] on_error",
+	};
+
+	if (i < HELO_CHECK_COUNT)
+		snprintf(buf, len, "[helo] %s", helo_check_name((enum helo_check)i));
+	else
+		snprintf(buf, len, "%s", others[i - HELO_CHECK_COUNT]);
+	return buf;
 }
 
 /* Built-in replies follow the action: a tempfail gets 4xx, a reject 5xx. */
@@ -473,36 +479,17 @@ static void adapt_reply(struct dm_reply *r, char cls)
 {
 	if (r->code[0] == cls)
 		return;
-	if (cls == '4') {
+	if (cls == '4')
 		strcpy(r->code, "450");
-	} else {
-		strcpy(r->code, r->code[1] == '5' || r->code[1] == '0' ? "550" : "554");
-	}
-	r->xcode[0] = cls;
-}
-
-/* "[helo] unknown", "[dnsbl] action", "[rdns] none": the key whose action reply i serves. */
-static const char *action_key(int i, char *buf, size_t len)
-{
-	if (i < HELO_CHECK_COUNT)
-		snprintf(buf, len, "[helo] %s", helo_check_name((enum helo_check)i));
-	else if (i == DM_REPLY_DNSBL)
-		snprintf(buf, len, "[dnsbl] action");
-	else if (i == DM_REPLY_RDNS_NONE || i == DM_REPLY_RDNS_MISMATCH)
-		snprintf(buf, len, "[rdns] %s", dm_rdns_check_name((enum dm_rdns_check)(i - DM_REPLY_RDNS_NONE)));
-	else if (i == DM_REPLY_SPAM)
-		snprintf(buf, len, "[spam] reject_score");
-	else if (i == DM_REPLY_SPAM_ERROR)
-		snprintf(buf, len, "[spam] on_error");
 	else
-		snprintf(buf, len, "[helo] unknown_on_dns_error");
-	return buf;
+		strcpy(r->code, r->code[1] == '5' || r->code[1] == '0' ? "550" : "554");
+	r->xcode[0] = cls;
 }
 
 int dm_policy_finish(struct dm_policy *pol, struct dm_errors *errs)
 {
+	char ab[48];
 	int i, bad = 0;
-	char kb[48], ab[48];
 
 	/* An allow_threshold of 0 or more would allowlist every client no list
 	 * names (every client, without zones), silently switching checks off. */
@@ -516,7 +503,6 @@ int dm_policy_finish(struct dm_policy *pol, struct dm_errors *errs)
 		              "have negative weights), not %d", pol->name, pol->allow_threshold);
 		bad++;
 	}
-
 	for (i = 0; i < DM_REPLY_COUNT; i++) {
 		enum dm_action a = dm_policy_reply_action(pol, i);
 		char want;
@@ -532,42 +518,11 @@ int dm_policy_finish(struct dm_policy *pol, struct dm_errors *errs)
 		}
 		dm_errors_add(errs, pol->reply_file[i], pol->reply_line[i],
 		              "reply %s is %s, but policy %s has %s = %s, which needs a %cxx reply",
-		              dm_reply_key(i, kb, sizeof(kb)), pol->reply[i].code, pol->name,
-		              action_key(i, ab, sizeof(ab)), dm_action_name(a), want);
+		              reply_keys[i], pol->reply[i].code, pol->name, action_key(i, ab, sizeof(ab)),
+		              dm_action_name(a), want);
 		bad++;
 	}
 	return bad;
-}
-
-const struct dm_policy *dm_policy_for_domain(const struct dm_config *cfg, const char *domain)
-{
-	char d[256];
-	const char *p;
-	size_t len;
-
-	if (domain == NULL || cfg->npolicies == 0)
-		return cfg->def;
-	len = strnlen(domain, sizeof(d));
-	if (len == 0 || len >= sizeof(d))
-		return cfg->def;
-	memcpy(d, domain, len + 1);
-	dm_lower(d);
-	if (d[len - 1] == '.')
-		d[len - 1] = '\0';
-	for (p = d; p != NULL && *p; p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {
-		size_t lo = 0, hi = cfg->npolicies;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			int c = strcmp(p, cfg->policies[mid]->name);
-			if (c == 0)
-				return cfg->policies[mid];
-			if (c < 0)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-	}
-	return cfg->def;
 }
 
 int dm_policy_exempt(const struct dm_policy *pol, const char *rcpt)
@@ -588,47 +543,48 @@ int dm_policy_exempt(const struct dm_policy *pol, const char *rcpt)
 	return 0;
 }
 
-static void dump_score(FILE *out, const char *key, double v)
-{
-	if (v >= DM_SCORE_OFF)
-		fprintf(out, "%-20s = off\n", key);
-	else
-		fprintf(out, "%-20s = %.1f\n", key, v);
-}
+/* ------------------------------------------------------------------ dump */
 
 void dm_policy_dump(const struct dm_policy *pol, FILE *out)
 {
-	int i;
-	size_t j;
-	char kb[48];
+	const char *section = "";
+	size_t i, j;
 
-	fprintf(out, "\n; policy %s (%s)\n[helo]\n", pol->name, pol->file);
-	fprintf(out, "%-20s = %s\n", "mode", dm_mode_name(pol->helo_mode));
-	for (i = 0; i < HELO_CHECK_COUNT; i++)
-		fprintf(out, "%-20s = %s\n", helo_check_name((enum helo_check)i), dm_action_name(pol->helo_action[i]));
-	fprintf(out, "%-20s = %s\n", "unknown_on_dns_error", pol->helo_dns_error == DM_ACT_TEMPFAIL ? "tempfail" : "pass");
-	fprintf(out, "[dnsbl]\n%-20s = %s\n%-20s = %d\n%-20s = %s\n%-20s = %d\n", "mode",
-	        dm_mode_name(pol->dnsbl_mode), "threshold", pol->dnsbl_threshold, "action",
-	        dm_action_name(pol->dnsbl_action), "allow_threshold", pol->allow_threshold);
-	fprintf(out, "[rdns]\n%-20s = %s\n", "mode", dm_mode_name(pol->rdns_mode));
-	for (i = 0; i < DM_RDNS_CHECK_COUNT; i++)
-		fprintf(out, "%-20s = %s\n", dm_rdns_check_name((enum dm_rdns_check)i), dm_action_name(pol->rdns_action[i]));
-	fprintf(out, "[spam]\n%-20s = %s\n", "mode", dm_mode_name(pol->spam_mode));
-	dump_score(out, "tag_score", pol->tag_score);
-	dump_score(out, "reject_score", pol->reject_score);
-	dump_score(out, "quarantine_score", pol->quarantine_score);
-	fprintf(out, "%-20s = %s\n%-20s = %s\n%-20s = %s\n%-20s = %s\n%-20s = %s\n%-20s = %s\n",
-	        "subject_tag", pol->subject_tag, "spamd_user", pol->spamd_user,
-	        "on_error", pol->on_error_tempfail ? "tempfail" : "accept",
-	        "scan_authenticated", pol->scan_authenticated ? "yes" : "no",
-	        "scan_allowlisted", pol->scan_allowlisted ? "yes" : "no",
-	        "details", pol->spam_detail == DM_SPAM_CHECK ? "score" : pol->spam_detail == DM_SPAM_SYMBOLS ? "tests" : "report");
-	fprintf(out, "[replies]\n");
-	for (i = 0; i < DM_REPLY_COUNT; i++)
-		fprintf(out, "%-21s = %s %s %s\n", dm_reply_key(i, kb, sizeof(kb)), pol->reply[i].code,
-		        pol->reply[i].xcode, pol->reply[i].text);
-	fprintf(out, "%-21s = %s\n[exempt]\nrecipients =", "help_url", pol->help_url);
-	for (j = 0; j < pol->nexempt; j++)
-		fprintf(out, "%s %s", j ? "," : "", pol->exempt[j]);
-	fputc('\n', out);
+	fprintf(out, "\n; policy %s (%s)\n", pol->name, pol->file);
+	for (i = 0; i < NKEYS; i++) {
+		const struct pkey *k = &keys[i];
+		const char *field = (const char *)pol + k->off;
+		double score;
+
+		if (strcmp(section, k->section) != 0)
+			fprintf(out, "[%s]\n", section = k->section);
+		fprintf(out, "%-21s =", key_name(k));
+		switch (k->type) {
+		case P_NAMED:
+			fprintf(out, " %s\n", k->names[*(const int *)(const void *)field]);
+			break;
+		case P_INT:
+			fprintf(out, " %d\n", *(const int *)(const void *)field);
+			break;
+		case P_SCORE:
+			score = *(const double *)(const void *)field;
+			if (score >= DM_SCORE_OFF)
+				fprintf(out, " off\n");
+			else
+				fprintf(out, " %.1f\n", score);
+			break;
+		case P_TEXT:
+			fprintf(out, " %s\n", field);
+			break;
+		case P_REPLY:
+			fprintf(out, " %s %s %s\n", pol->reply[k->min].code, pol->reply[k->min].xcode,
+			        pol->reply[k->min].text);
+			break;
+		case P_LIST:
+			for (j = 0; j < pol->nexempt; j++)
+				fprintf(out, "%s %s", j ? "," : "", pol->exempt[j]);
+			fputc('\n', out);
+			break;
+		}
+	}
 }

@@ -134,3 +134,22 @@ size_t dm_bare_lf(const char *s, size_t len, int prev_cr)
 	}
 	return len;
 }
+
+void *dm_list_grow(void *arr, size_t *n, size_t elem, size_t more, int cont, void (*free_item)(void *))
+{
+	unsigned char *grown;
+	size_t i;
+
+	if (!cont && arr != NULL) {
+		for (i = 0; free_item != NULL && i < *n; i++)
+			free_item((unsigned char *)arr + i * elem);
+		memset(arr, 0, elem);        /* an empty list, should realloc fail */
+	}
+	if (!cont)
+		*n = 0;
+	grown = realloc(arr, (*n + more + 1) * elem);
+	if (grown == NULL)
+		return NULL;
+	memset(grown + *n * elem, 0, (more + 1) * elem);
+	return grown;
+}

@@ -34,6 +34,16 @@ char *dm_trim(char *s);
 int dm_list_split(const char *s, char ***out, size_t *n);
 void dm_list_free(char **list);
 
+/* A list key's new value: a plain key line replaces the list, an indented
+ * continuation line (cont) adds to it. Drops the old items unless cont
+ * (calling free_item on each, when not NULL), then makes room for more
+ * items of elem bytes after the *n kept, plus one zeroed spare (a NULL
+ * terminator for string lists). Returns the array, moved or not; the
+ * caller stores its items from index *n on and counts them in *n. NULL:
+ * out of memory, and the list is as it was (only its items were dropped
+ * when !cont). */
+void *dm_list_grow(void *arr, size_t *n, size_t elem, size_t more, int cont, void (*free_item)(void *));
+
 /* Index of the first bare LF (one not preceded by CR) in s[0..len), or len
  * when there is none. prev_cr says whether the byte before s[0] (the end of
  * the previous chunk of the same stream) was a CR, so a CRLF split across

@@ -1,0 +1,64 @@
+/*
+ * config_dump.c - doorman -d: the effective configuration and every
+ * policy, after defaults and inheritance, in configuration file syntax.
+ */
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "config.h"
+
+static void dump_list(FILE *out, const char *key, char **items, size_t n)
+{
+	size_t i;
+
+	fprintf(out, "%-16s =", key);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s %s", i ? "," : "", items[i]);
+	fputc('\n', out);
+}
+
+
+void dm_config_dump(const struct dm_config *cfg, FILE *out)
+{
+	size_t i;
+	char buf[64];
+
+	fprintf(out, "; %s\n[doorman]\n", cfg->file ? cfg->file : "(defaults)");
+	fprintf(out, "%-16s = %s\n", "socket", cfg->socket);
+	fprintf(out, "%-16s = %04o\n", "socket_mode", cfg->socket_mode);
+	fprintf(out, "%-16s = %s\n", "user", cfg->user);
+	fprintf(out, "%-16s = %s\n", "pidfile", cfg->pidfile);
+	fprintf(out, "%-16s = %s\n", "policy_dir", cfg->policy_dir);
+	dump_list(out, "hostnames", cfg->hostnames, cfg->nhostnames);
+	fprintf(out, "%-16s =", "addresses");
+	for (i = 0; i < cfg->naddresses; i++)
+		fprintf(out, "%s %s", i ? "," : "", dm_addr_format(&cfg->addresses[i], buf, sizeof(buf)));
+	fprintf(out, "\n%-16s =", "trusted_networks");
+	for (i = 0; i < cfg->ntrusted; i++)
+		fprintf(out, "%s %s/%u", i ? "," : "", dm_addr_format(&cfg->trusted[i].addr, buf, sizeof(buf)),
+		        cfg->trusted[i].prefix);
+	fprintf(out, "\n%-16s = %s\n", "log", cfg->log == DM_LOG_STDERR ? "stderr" : "syslog");
+	fprintf(out, "%-16s = %s\n", "log_facility", cfg->log_facility_name);
+	fprintf(out, "%-16s = %u\n", "stop_timeout_ms", cfg->stop_timeout_ms);
+	fprintf(out, "\n[dns]\n%-16s = %s\n", "servers",
+	        cfg->dns_servers[0] ? cfg->dns_servers : "; (from /etc/resolv.conf)");
+	fprintf(out, "%-16s = %u\n", "timeout_ms", cfg->dns_timeout_ms);
+	fprintf(out, "%-16s =", "zones");
+	for (i = 0; i < cfg->nzones; i++)
+		fprintf(out, "%s%s", i ? ",\n    " : " ", cfg->zones[i].spec);
+	fprintf(out, "\n%-16s = %u\n", "cache_size", cfg->cache_size);
+	fprintf(out, "%-16s = %u\n", "cache_min_ttl", cfg->cache_min_ttl);
+	fprintf(out, "%-16s = %u\n", "cache_max_ttl", cfg->cache_max_ttl);
+	fprintf(out, "%-16s = %u\n", "selftest_interval", cfg->selftest_interval);
+	fprintf(out, "\n[spamd]\n%s%-18s =", cfg->nspamd ? "" : "; no servers: no content scan\n;", "servers");
+	for (i = 0; i < cfg->nspamd; i++)
+		fprintf(out, "%s %s", i ? "," : "", cfg->spamd[i].name);
+	fprintf(out, "\n%-18s = %u\n%-18s = %u\n%-18s = %lu\n%-18s = %u\n%-18s = %u\n",
+	        "connect_timeout_ms", cfg->spamd_connect_timeout_ms,
+	        "timeout_ms", cfg->spamd_timeout_ms, "max_size", cfg->spamd_max_size,
+	        "max_parallel", cfg->spamd_max_parallel, "backoff_ms", cfg->spamd_backoff_ms);
+	if (cfg->def != NULL)
+		dm_policy_dump(cfg->def, out);
+	for (i = 0; i < cfg->npolicies; i++)
+		dm_policy_dump(cfg->policies[i], out);
+}

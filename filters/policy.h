@@ -1,0 +1,97 @@
+/*
+ * policy.h - a recipient domain's policy (policy.d/DOMAIN.conf): which
+ * checks act and how, the spam thresholds, the replies, the exempt
+ * recipients.
+ *
+ * A domain file starts as a copy of the default policy and overrides it key
+ * by key; every key is a row of one table (policy.c) that parses, checks
+ * and dumps it. A policy is immutable once its configuration is loaded.
+ */
+#ifndef DOORMAN_POLICY_H
+#define DOORMAN_POLICY_H
+
+#include <stdio.h>
+
+#include "helo.h"
+#include "iniparse.h"
+#include "reply.h"
+
+/* Ordered by severity: the worst finding wins. */
+enum dm_action { DM_ACT_OFF = 0, DM_ACT_SHADOW, DM_ACT_TEMPFAIL, DM_ACT_REJECT };
+enum dm_mode { DM_MODE_OFF = 0, DM_MODE_SHADOW, DM_MODE_ENFORCE };
+
+/* Replies: one per HELO check (same index as enum helo_check), then the
+ * reply for a HELO lookup that failed for a temporary DNS reason, the DNSBL
+ * reply and the two client rDNS replies. */
+#define DM_REPLY_HELO_DNS_ERROR HELO_CHECK_COUNT
+#define DM_REPLY_DNSBL (HELO_CHECK_COUNT + 1)
+#define DM_REPLY_RDNS_NONE (HELO_CHECK_COUNT + 2)
+#define DM_REPLY_RDNS_MISMATCH (HELO_CHECK_COUNT + 3)
+#define DM_REPLY_SPAM (HELO_CHECK_COUNT + 4)          /* score >= reject_score */
+#define DM_REPLY_SPAM_ERROR (HELO_CHECK_COUNT + 5)    /* not scanned, on_error = tempfail */
+#define DM_REPLY_COUNT (HELO_CHECK_COUNT + 6)
+
+#define DM_SCORE_OFF 1e9                              /* a score threshold that is "off" */
+
+enum dm_spam_detail { DM_SPAM_CHECK = 0, DM_SPAM_SYMBOLS, DM_SPAM_REPORT };
+
+/* Client rDNS findings. */
+enum dm_rdns_check { DM_RDNS_NONE = 0, DM_RDNS_MISMATCH, DM_RDNS_CHECK_COUNT };
+
+struct dm_policy {
+	char *name;                                /* "default" or the domain */
+	char *file;                                /* where it was defined */
+	enum dm_mode helo_mode;
+	enum dm_action helo_action[HELO_CHECK_COUNT];
+	enum dm_action helo_dns_error;             /* DM_ACT_OFF (pass) or DM_ACT_TEMPFAIL */
+	enum dm_mode dnsbl_mode;
+	int dnsbl_threshold;                       /* score >= this: dnsbl_action */
+	enum dm_action dnsbl_action;
+	int allow_threshold;                       /* score <= this: allowlisted */
+	enum dm_mode rdns_mode;
+	enum dm_action rdns_action[DM_RDNS_CHECK_COUNT];
+	enum dm_mode spam_mode;                    /* off: no scan at all */
+	double tag_score, reject_score, quarantine_score;   /* DM_SCORE_OFF = off */
+	char subject_tag[64];                      /* "" = leave the Subject alone */
+	char spamd_user[128];                      /* %d recipient domain, %r recipient */
+	int on_error_tempfail;                     /* 0: accept unscanned, 1: 451 */
+	int scan_authenticated, scan_allowlisted;
+	enum dm_spam_detail spam_detail;           /* tests = yes: SYMBOLS; report = yes: REPORT */
+	struct dm_reply reply[DM_REPLY_COUNT];
+	char help_url[200];
+	char **exempt;                             /* local parts or full addresses, lowercase */
+	size_t nexempt;
+	/* where each reply came from (file:line), 0 = built in; for error messages */
+	int reply_line[DM_REPLY_COUNT];
+	char *reply_file[DM_REPLY_COUNT];
+};
+
+struct dm_policy *dm_policy_builtin(void);
+/* A copy of base, named name, defined in file. NULL: out of memory. */
+struct dm_policy *dm_policy_copy(const struct dm_policy *base, const char *name, const char *file);
+/* Parse a policy file's text over pol (a copy of its base); every problem
+ * goes to errs as file:line. Returns the number of errors added. Pure and
+ * fuzzable. */
+int dm_policy_parse(struct dm_policy *pol, const char *text, size_t len, const char *file,
+                    struct dm_errors *errs);
+/* Cross-key checks after parsing (reply class vs action); adapts built-in
+ * replies to the action, reports explicit ones that contradict it. */
+int dm_policy_finish(struct dm_policy *pol, struct dm_errors *errs);
+void dm_policy_free(struct dm_policy *pol);
+
+/* 1 if the recipient address (local@domain, no brackets) is exempt. */
+int dm_policy_exempt(const struct dm_policy *pol, const char *rcpt);
+
+/* Names for config values and logs. */
+const char *dm_action_name(enum dm_action a);
+const char *dm_mode_name(enum dm_mode m);
+const char *dm_rdns_check_name(enum dm_rdns_check c);   /* "none", "mismatch" */
+/* The action that uses reply i of pol (DM_ACT_OFF for the DNS-error reply when it passes). */
+enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i);
+/* The config/log key of reply i: "helo_non_fqdn", "dnsbl", "rdns_none" ... */
+const char *dm_reply_key(int i);
+
+/* Print the policy in policy file syntax (every key, after inheritance). */
+void dm_policy_dump(const struct dm_policy *pol, FILE *out);
+
+#endif
