@@ -22,7 +22,7 @@ static const char *const kind_names[LL_KIND_COUNT] = {
 	"other", "malformed", "unknown", "rcpt", "accept", "scan", "close",
 	"zone_answer", "zone_suspended", "zone_restored", "selftest_error",
 	"dns_cache", "spamd_counters", "spamd_failure", "mta_refused",
-	"starting", "reload", "stopping", "resolver_error",
+	"starting", "reload", "stopping", "resolver_error", "internal", "config_error",
 };
 
 static const char *const format_names[LL_FMT_COUNT] = {
@@ -264,6 +264,41 @@ static void parse_rcpt(const char *p, const char *e, struct logline *l)
 		malformed(l, "no policy= or check=");
 }
 
+/* The MTA refused a change to the message or the reply. */
+static int mta_refused(const char *p, const char *e)
+{
+	static const char *const what[] = {
+		"cannot add header ", "cannot delete header ", "cannot set reply ",
+		"cannot change the Subject", "cannot quarantine",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(what) / sizeof(what[0]); i++)
+		if (ll_starts(p, e, what[i]))
+			return 1;
+	return 0;
+}
+
+/* "FILE:LINE: message" or "FILE: message" (FILE a path or a .conf name),
+ * as configuration errors are logged. */
+static int config_error(const char *p, const char *e)
+{
+	const char *c = p;
+
+	while (c < e && *c != ':' && *c != ' ')
+		c++;
+	if (c == p || e - c < 2 || *c != ':')
+		return 0;
+	if (c[1] == ' ')
+		return memchr(p, '/', (size_t)(c - p)) != NULL ||
+		       (c - p > 5 && memcmp(c - 5, ".conf", 5) == 0);
+	if (!IS_DIGIT(c[1]))
+		return 0;
+	for (c++; c < e && IS_DIGIT(*c); c++)
+		;
+	return e - c >= 2 && c[0] == ':' && c[1] == ' ';
+}
+
 static const char *const rcpt_words[LL_RCPT_COUNT] = {
 	"reject: ", "defer: ", "pass: ", "shadow: would reject: ", "shadow: would defer: ",
 };
@@ -302,7 +337,7 @@ static void parse_queued(const char *p, const char *e, struct logline *l)
 		l->text.n = (size_t)(e - l->text.p);
 		return;
 	}
-	l->kind = ll_starts(p, e, "cannot ") ? LL_MTA_REFUSED : LL_UNKNOWN;
+	l->kind = mta_refused(p, e) ? LL_MTA_REFUSED : LL_UNKNOWN;
 }
 
 /* "dnsbl zone Z answered|suspended|restored ..." */
@@ -398,8 +433,12 @@ static void parse_message(const char *p, const char *e, struct logline *l)
 		l->kind = LL_STOPPING;
 	else if (ll_starts(p, e, "resolver: "))
 		l->kind = LL_RESOLVER_ERROR;
-	else if (ll_starts(p, e, "cannot "))
+	else if (mta_refused(p, e))
 		l->kind = LL_MTA_REFUSED;
+	else if (ll_starts(p, e, "cannot start ") || ll_starts(p, e, "no memory"))
+		l->kind = LL_INTERNAL;
+	else if (l->level == LL_ERROR && config_error(p, e))
+		l->kind = LL_CONFIG_ERROR;
 	else if ((q = queue_id(p, e)) != NULL) {
 		l->qid.p = p;
 		l->qid.n = (size_t)(q - p);

@@ -51,11 +51,13 @@ enum ll_kind {
 	LL_DNS_CACHE,         /* dns cache: entries=... */
 	LL_SPAMD_COUNTERS,    /* [warning: ]spamd SERVER: requests=... */
 	LL_SPAMD_FAILURE,     /* warning: QID: spamd KIND: message */
-	LL_MTA_REFUSED,       /* warning: [QID: ]cannot add header|... */
+	LL_MTA_REFUSED,       /* warning: [QID: ]cannot add header|delete header|set reply|change the Subject|quarantine */
 	LL_STARTING,          /* starting: doorman ... */
 	LL_RELOAD,            /* [warning: ]reload: ... */
 	LL_STOPPING,          /* stopping */
 	LL_RESOLVER_ERROR,    /* error: resolver: ... */
+	LL_INTERNAL,          /* the daemon's own trouble: cannot start a thread, no memory */
+	LL_CONFIG_ERROR,      /* error: FILE:LINE: message (a reload refused) */
 	LL_KIND_COUNT
 };
 

@@ -89,6 +89,8 @@ static void traffic(FILE *f, const struct stats *st)
 	row_u(f, "recipients deferred", st->rcpt_deferred);
 	row_u(f, "daemon starts", st->starts);
 	row_u(f, "reloads", st->reloads);
+	row_u(f, "reloads refused (configuration errors)", st->reload_failures);
+	row_u(f, "resolver, self-test and internal errors", st->resolver_errors + st->selftest_errors + st->internal_errors);
 	fputs("</table>\n", f);
 }
 

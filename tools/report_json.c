@@ -131,6 +131,8 @@ static void head(FILE *f, const struct stats *st, const struct report_opts *o)
 	kv_u(f, &first, "resolver_errors", st->resolver_errors);
 	kv_u(f, &first, "selftest_errors", st->selftest_errors);
 	kv_u(f, &first, "mta_refused", st->mta_refused);
+	kv_u(f, &first, "internal_errors", st->internal_errors);
+	kv_u(f, &first, "config_errors", st->config_errors);
 	putc('}', f);
 }
 

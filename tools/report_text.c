@@ -58,11 +58,13 @@ static void traffic(FILE *f, const struct stats *st)
 	        (unsigned long long)(st->rcpt_ok + st->rcpt_rejected + st->rcpt_deferred),
 	        (unsigned long long)st->rcpt_ok, (unsigned long long)st->rcpt_rejected,
 	        (unsigned long long)st->rcpt_deferred);
-	fprintf(f, "  daemon       starts %llu, stops %llu, reloads %llu (%llu refused), resolver errors %llu, "
-	        "self-test errors %llu, changes refused by the MTA %llu\n",
+	fprintf(f, "  daemon       starts %llu, stops %llu, reloads %llu (%llu refused, %llu configuration errors)\n",
 	        (unsigned long long)st->starts, (unsigned long long)st->stops, (unsigned long long)st->reloads,
-	        (unsigned long long)st->reload_failures, (unsigned long long)st->resolver_errors,
-	        (unsigned long long)st->selftest_errors, (unsigned long long)st->mta_refused);
+	        (unsigned long long)st->reload_failures, (unsigned long long)st->config_errors);
+	fprintf(f, "  trouble      resolver errors %llu, self-test errors %llu, internal errors %llu, "
+	        "changes refused by the MTA %llu\n",
+	        (unsigned long long)st->resolver_errors, (unsigned long long)st->selftest_errors,
+	        (unsigned long long)st->internal_errors, (unsigned long long)st->mta_refused);
 }
 
 static void actions(FILE *f, const struct stats *st)

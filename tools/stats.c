@@ -538,6 +538,8 @@ static void add_simple(struct stats *st, const struct logline *l)
 	case LL_RESOLVER_ERROR: st->resolver_errors++; break;
 	case LL_SELFTEST_ERROR: st->selftest_errors++; break;
 	case LL_MTA_REFUSED: st->mta_refused++; break;
+	case LL_INTERNAL: st->internal_errors++; break;
+	case LL_CONFIG_ERROR: st->config_errors++; break;
 	case LL_DNS_CACHE: break;
 	default: break;
 	}

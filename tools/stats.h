@@ -85,6 +85,7 @@ struct stats {
 	uint64_t sessions, trusted, messages, checked, shadowed_msgs, other_domain;
 	uint64_t rcpt_ok, rcpt_rejected, rcpt_deferred;
 	uint64_t starts, reloads, reload_failures, stops, resolver_errors, selftest_errors, mta_refused;
+	uint64_t internal_errors, config_errors;
 
 	uint64_t act[A_COUNT][S_COUNT];
 	struct names policies, checks, zones, backends;
