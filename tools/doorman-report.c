@@ -69,7 +69,7 @@ struct run {
 	struct year_guess year;
 };
 
-static void one_line(struct run *r, const char *p, size_t n)
+static void one_line(struct run *r, const char *p, size_t n, int cut)
 {
 	struct logline l;
 	const char *why;
@@ -94,7 +94,9 @@ static void one_line(struct run *r, const char *p, size_t n)
 		r->st.outside++;
 		return;
 	}
-	if (stats_add(&r->st, &l, has_time, t, &why) < 0)
+	if (cut)        /* what it said is incomplete */
+		stats_malformed(&r->st, &l, "longer than 64 KB: cut");
+	else if (stats_add(&r->st, &l, has_time, t, &why) < 0)
 		stats_malformed(&r->st, &l, why);
 }
 
@@ -119,7 +121,7 @@ static int read_input(struct run *r, const char *path)
 		return -1;
 	}
 	while ((got = lines_next(&rd, &p, &n)) > 0)
-		one_line(r, p, n);
+		one_line(r, p, n, rd.cut);
 	if (got < 0) {
 		fprintf(stderr, "doorman-report: %s: %s (the report covers what was read before)\n", path, in.err);
 		rc = -1;

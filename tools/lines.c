@@ -46,6 +46,7 @@ static int fill(struct lines *r)
 
 int lines_next(struct lines *r, const char **line, size_t *len)
 {
+	r->cut = 0;
 	for (;;) {
 		char *p = r->buf + r->start;
 		size_t have = r->end - r->start, look = have < LINES_MAX ? have : LINES_MAX;
@@ -67,6 +68,7 @@ int lines_next(struct lines *r, const char **line, size_t *len)
 			if (!r->skipping) {
 				r->skipping = 1;
 				r->overlong++;
+				r->cut = 1;
 				*line = p;
 				*len = LINES_MAX;
 				return 1;

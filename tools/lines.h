@@ -8,7 +8,7 @@
  * Returns: lines_next: 1 with a line, 0 at the end, -1 on a read error.
  * Never:   allocates per line or copies a line; lets a line grow past the
  *          buffer: a longer line is cut at LINES_MAX bytes (the rest is
- *          skipped) and counted in r->overlong.
+ *          skipped), counted in r->overlong and flagged in r->cut.
  */
 #ifndef DOORMAN_LINES_H
 #define DOORMAN_LINES_H
@@ -26,6 +26,7 @@ struct lines {
 	char *buf;
 	size_t start, end;
 	int eof, skipping;
+	int cut;                    /* the line just handed out was cut */
 	uint64_t overlong;
 };
 
