@@ -153,34 +153,43 @@ static int policy_passes(const struct stats *st, struct ll_slice pol)
 	return pol.n == n && strncasecmp(pol.p, st->domain, n) == 0;
 }
 
+/* The length of a dotted quad's first three octets ("192.0.2" of
+ * "192.0.2.7"), or 0 when ip is not a dotted quad. */
+static size_t three_octets(struct ll_slice ip)
+{
+	size_t i, dots = 0, digits = 0, end = 0;
+
+	for (i = 0; i < ip.n; i++) {
+		if (ip.p[i] >= '0' && ip.p[i] <= '9') {
+			if (++digits > 3)
+				return 0;
+		} else if (ip.p[i] == '.' && digits > 0 && dots < 3) {
+			if (++dots == 3)
+				end = i;
+			digits = 0;
+		} else {
+			return 0;
+		}
+	}
+	return dots == 3 && digits > 0 ? end : 0;
+}
+
 /* "192.0.2.7" -> "192.0.2.0/24", "2001:db8:1:2::7" -> "2001:db8:1::/48". */
 static size_t network_of(struct ll_slice ip, char *out, size_t outlen)
 {
 	unsigned char a[16];
 	char buf[64];
+	size_t k = three_octets(ip);
 
-	const char *d3 = NULL;
-	size_t i, dots = 0;
-
-	if (ip.n >= sizeof(buf) || ip.n + 4 > outlen)
+	if (ip.n >= sizeof(buf) || ip.n + 6 > outlen)
 		return 0;
-	/* the common case, a dotted quad: keep three octets */
-	for (i = 0; i < ip.n && (ip.p[i] == '.' || (ip.p[i] >= '0' && ip.p[i] <= '9')); i++)
-		if (ip.p[i] == '.' && ++dots == 3)
-			d3 = ip.p + i;
-	if (i == ip.n && dots == 3 && d3 != NULL) {
-		size_t k = (size_t)(d3 - ip.p);
+	if (k > 0) {            /* the common case: no need for inet_pton */
 		memcpy(out, ip.p, k);
 		memcpy(out + k, ".0/24", 6);
 		return k + 5;
 	}
 	memcpy(buf, ip.p, ip.n);
 	buf[ip.n] = '\0';
-	if (inet_pton(AF_INET, buf, a) == 1) {
-		a[3] = 0;
-		inet_ntop(AF_INET, a, buf, sizeof(buf));
-		return (size_t)snprintf(out, outlen, "%s/24", buf);
-	}
 	if (inet_pton(AF_INET6, buf, a) == 1) {
 		memset(a + 6, 0, 10);
 		inet_ntop(AF_INET6, a, buf, sizeof(buf));
