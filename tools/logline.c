@@ -149,14 +149,14 @@ static void add_field(struct logline *l, const char *k, size_t kn, const char *v
 
 /* key=value tokens; "key=<...>" values may hold spaces; reason= runs to the
  * end of the line (the daemon writes it last, free text). Other tokens are
- * skipped. */
+ * skipped. A key is whatever comes before '=' (the daemon writes [a-z0-9_]:
+ * an odd key only matches none of ours). */
 static void parse_fields(const char *p, const char *e, struct logline *l)
 {
 	while (p < e) {
 		const char *k = p, *v, *end;
 
-		while (p < e && IS_KEY(*p))
-			p++;
+		p = ll_key_end(p, e);
 		if (p == k || p >= e || *p != '=') {
 			p = ll_skip_token(p, e);
 			if (p < e)
