@@ -1,0 +1,75 @@
+/*
+ * logscan.h - byte scanning shared by logframe.c and logline.c (private to
+ * doorman-report's parser; logline.h is the interface).
+ *
+ * Does:    compare a prefix, find the next space or the end of a key, find
+ *          the frame of a line.
+ * Returns: pointers into the caller's bytes, never past e.
+ * Never:   reads past e or writes.
+ */
+#ifndef DOORMAN_LOGSCAN_H
+#define DOORMAN_LOGSCAN_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "logline.h"
+
+#define IS_DIGIT(c) ((unsigned)((c) - '0') < 10u)
+
+/* Does [p, e) start with the constant string s? */
+static inline int ll_starts(const char *p, const char *e, const char *s)
+{
+	size_t n = strlen(s);
+
+	return (size_t)(e - p) >= n && memcmp(p, s, n) == 0;
+}
+
+/* The next space (or e): eight bytes at a time (a call to memchr costs more
+ * than the short tokens of a log line). */
+static inline const char *ll_skip_token(const char *p, const char *e)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (e - p >= 8) {
+		uint64_t w, t;
+		memcpy(&w, p, 8);
+		w ^= 0x2020202020202020ull;                     /* spaces become zero bytes */
+		t = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+		if (t != 0)
+			return p + (__builtin_ctzll(t) >> 3);   /* the first zero byte is exact */
+		p += 8;
+	}
+#endif
+	while (p < e && *p != ' ')
+		p++;
+	return p;
+}
+
+/* The next '=' or space (or e), eight bytes at a time: where a key ends. */
+static inline const char *ll_key_end(const char *p, const char *e)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (e - p >= 8) {
+		uint64_t w, a, b, t;
+		memcpy(&w, p, 8);
+		a = w ^ 0x2020202020202020ull;                  /* spaces become zero bytes */
+		b = w ^ 0x3d3d3d3d3d3d3d3dull;                  /* and so do '=' */
+		t = ((a - 0x0101010101010101ull) & ~a) | ((b - 0x0101010101010101ull) & ~b);
+		t &= 0x8080808080808080ull;
+		if (t != 0)
+			return p + (__builtin_ctzll(t) >> 3);   /* the first one is exact */
+		p += 8;
+	}
+#endif
+	while (p < e && *p != ' ' && *p != '=')
+		p++;
+	return p;
+}
+
+/* The frame of a line (PRI, time stamp, host, program): fills l->fmt,
+ * l->t, l->has_time and l->pid; returns where the message starts, or NULL
+ * (no frame). *ours says whether the program is doorman; the time stamp is
+ * checked only then. (logframe.c) */
+const char *ll_frame(const char *p, const char *e, struct logline *l, int *ours);
+
+#endif
