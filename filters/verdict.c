@@ -1,10 +1,13 @@
 /*
- * verdict.c - the worst finding wins, under the recipient's policy.
+ * verdict.c - every decision, under the policy that applies (see verdict.h).
  *
- * Order of strength: reject > tempfail > shadow > off; among equals the
- * first in this order: HELO checks (enum helo_check), HELO DNS error,
- * DNSBL, rDNS. A temporary DNS failure can only ever tempfail (or pass),
- * never reject. An allowlisted client (DNSWL score) passes everything.
+ * Connect stage: the worst finding wins. Order of strength: reject >
+ * tempfail > shadow > off; among equals the first in this order: HELO
+ * checks (enum helo_check), HELO DNS error, DNSBL, rDNS. A temporary DNS
+ * failure can only ever tempfail (or pass), never reject. An allowlisted
+ * client (DNSWL score) passes everything.
+ * RCPT: exempt recipients and authenticated senders pass; one policy per
+ * message. Content: the policy's thresholds decide, never spamd's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -104,4 +107,113 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 	memcpy(out->xcode, pol->reply[out->reply].xcode, sizeof(out->xcode));
 	dm_reply_expand(&pol->reply[out->reply], &v, out->text, sizeof(out->text));
 	return out->action;
+}
+
+/* ------------------------------------------------------------ RCPT */
+
+int dm_rcpt_accepted(enum dm_rcpt_outcome o)
+{
+	return o == DM_RCPT_ACCEPT || o == DM_RCPT_SHADOW || o == DM_RCPT_EXEMPT || o == DM_RCPT_AUTH;
+}
+
+enum dm_rcpt_outcome dm_decide_rcpt(const struct dm_rcpt_case *rc, struct dm_decision *d)
+{
+	enum dm_rcpt_outcome o = DM_RCPT_ACCEPT;
+
+	if (d->action >= DM_ACT_TEMPFAIL && !rc->exempt && !rc->authenticated)
+		return d->action == DM_ACT_REJECT ? DM_RCPT_REJECT : DM_RCPT_DEFER;
+	/* one policy per message: the client sends this one again on its own */
+	if (rc->first != NULL && rc->first != rc->pol) {
+		memset(d, 0, sizeof(*d));
+		d->action = DM_ACT_TEMPFAIL;
+		d->would = DM_ACT_TEMPFAIL;
+		d->reply = -1;
+		memcpy(d->code, "452", 4);
+		memcpy(d->xcode, "4.5.3", 6);
+		snprintf(d->text, sizeof(d->text),
+		         "<%.100s>: Recipient address has another filtering policy than the first; "
+		         "send it in a separate transaction", rc->rcpt ? rc->rcpt : "");
+		snprintf(d->check, sizeof(d->check), "policy_split");
+		return DM_RCPT_SPLIT;
+	}
+	if (d->action != DM_ACT_OFF && rc->exempt)
+		o = DM_RCPT_EXEMPT;
+	else if (d->action != DM_ACT_OFF && rc->authenticated)
+		o = DM_RCPT_AUTH;
+	else if (d->action == DM_ACT_SHADOW)
+		o = DM_RCPT_SHADOW;
+	return o;
+}
+
+/* ----------------------------------------------------------- content */
+
+const char *dm_decide_scan(const struct dm_policy *pol, int authenticated, int allowlisted)
+{
+	if (pol->spam_mode == DM_MODE_OFF)
+		return "policy";
+	if (authenticated && !pol->scan_authenticated)
+		return "authenticated";
+	if (allowlisted && !pol->scan_allowlisted)
+		return "allowlisted";
+	return NULL;
+}
+
+void dm_spamd_user(const struct dm_policy *pol, const char *rcpt, char *out, size_t outlen)
+{
+	const char *at = strrchr(rcpt, '@');
+	size_t o = 0;
+	const char *p;
+
+	if (outlen == 0)
+		return;
+	for (p = pol->spamd_user; *p && o + 1 < outlen; p++) {
+		const char *sub = NULL;
+		if (p[0] == '%' && p[1] == 'd')
+			sub = at ? at + 1 : "";
+		else if (p[0] == '%' && p[1] == 'r')
+			sub = rcpt;
+		if (sub == NULL) {
+			out[o++] = *p;
+			continue;
+		}
+		p++;
+		while (*sub && o + 1 < outlen)
+			out[o++] = *sub++;
+	}
+	out[o] = '\0';
+}
+
+const char *dm_content_action_name(enum dm_content_action a)
+{
+	static const char *const names[] = { "pass", "tag", "quarantine", "reject", "unscanned", "tempfail" };
+
+	return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
+}
+
+void dm_decide_content(const struct dm_content_case *cc, struct dm_content_verdict *out)
+{
+	const struct dm_policy *pol = cc->pol;
+
+	memset(out, 0, sizeof(*out));
+	out->required = pol->tag_score < DM_SCORE_OFF ? pol->tag_score : cc->spamd_required;
+	if (!cc->verdict) {
+		out->action = out->would = pol->on_error_tempfail && pol->spam_mode == DM_MODE_ENFORCE
+		                           ? DM_CONTENT_TEMPFAIL : DM_CONTENT_UNSCANNED;
+		snprintf(out->check, sizeof(out->check), "spam_error");
+		return;
+	}
+	if (cc->score >= pol->reject_score)
+		out->would = DM_CONTENT_REJECT;
+	else if (cc->score >= pol->quarantine_score)
+		out->would = DM_CONTENT_QUARANTINE;
+	else if (cc->score >= pol->tag_score)
+		out->would = DM_CONTENT_TAG;
+	out->spam = out->would >= DM_CONTENT_TAG;
+	out->action = pol->spam_mode == DM_MODE_ENFORCE ? out->would : DM_CONTENT_PASS;
+	snprintf(out->check, sizeof(out->check), "spam_%s", dm_content_action_name(out->would));
+	/* postmaster and abuse always get their mail: tagged instead */
+	if (out->action == DM_CONTENT_REJECT && cc->has_exempt) {
+		out->action = DM_CONTENT_TAG;
+		snprintf(out->check, sizeof(out->check), "spam_exempt");
+	}
 }

@@ -1,10 +1,13 @@
 /*
- * verdict.h - turn connect-stage findings into one decision under one
- * recipient domain's policy.
+ * verdict.h - every decision doorman takes, as pure functions: what the
+ * connect-stage findings mean for a recipient (dm_decide_connect), whether
+ * that recipient is accepted, refused, exempt or split off
+ * (dm_decide_rcpt), whether a message is scanned (dm_decide_scan) and what
+ * its spamd score means (dm_decide_content).
  *
- * Pure: the caller gathers findings (helo.c, the DNS outcome) and enforces
- * the decision; this file only chooses the worst applicable action and
- * expands its reply text.
+ * Pure: the caller gathers the facts (findings, the recipient, spamd's
+ * answer) and carries the decision out; a decision names its check= (the
+ * name in the log line) so that "why was this mail refused?" leads here.
  */
 #ifndef DOORMAN_VERDICT_H
 #define DOORMAN_VERDICT_H
@@ -39,5 +42,76 @@ int dm_allowlisted(const struct dm_policy *pol, const struct dm_findings *f);
  * filled in here from the policy and the finding. Returns out->action. */
 enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_findings *f,
                                  const struct dm_reply_vars *vars, struct dm_decision *out);
+
+/* ------------------------------------------------------------ RCPT */
+
+enum dm_rcpt_outcome {
+	DM_RCPT_ACCEPT = 0,     /* no finding acts on this recipient */
+	DM_RCPT_SHADOW,         /* accepted; a finding in shadow mode would have refused it */
+	DM_RCPT_EXEMPT,         /* a finding would refuse it, but the recipient is exempt */
+	DM_RCPT_AUTH,           /* a finding would refuse it, but the sender authenticated */
+	DM_RCPT_REJECT,         /* refused with a 5xx */
+	DM_RCPT_DEFER,          /* refused with a 4xx */
+	DM_RCPT_SPLIT           /* under another policy than the message's: 452 4.5.3 */
+};
+
+struct dm_rcpt_case {
+	const struct dm_policy *pol;      /* this recipient's policy */
+	const struct dm_policy *first;    /* the message's (its first accepted recipient's), or NULL */
+	const char *rcpt;                 /* the address, clean, for the 452 text */
+	int exempt;                       /* listed in pol's [exempt] */
+	int authenticated;                /* the sender authenticated (SASL) */
+};
+
+/* One recipient, given d = dm_decide_connect() under rc->pol. A refusing
+ * finding is enforced unless the recipient is exempt or the sender
+ * authenticated; then a recipient under another policy than the message's
+ * is split off (d becomes the 452 4.5.3, check=policy_split). Only the
+ * accepted outcomes (ACCEPT, SHADOW, EXEMPT, AUTH) may change the message
+ * (its policy, exemption, shadow mark). */
+enum dm_rcpt_outcome dm_decide_rcpt(const struct dm_rcpt_case *rc, struct dm_decision *d);
+
+/* 1 for the outcomes that accept the recipient. */
+int dm_rcpt_accepted(enum dm_rcpt_outcome o);
+
+/* ----------------------------------------------------------- content */
+
+/* Whether a message is scanned under its policy: NULL to scan, else why
+ * not ("policy", "authenticated", "allowlisted"). */
+const char *dm_decide_scan(const struct dm_policy *pol, int authenticated, int allowlisted);
+
+/* The spamd user for a message: the policy's spamd_user with %d (the
+ * recipient's domain) and %r (the recipient) expanded, bounded. */
+void dm_spamd_user(const struct dm_policy *pol, const char *rcpt, char *out, size_t outlen);
+
+enum dm_content_action {
+	DM_CONTENT_PASS = 0, DM_CONTENT_TAG, DM_CONTENT_QUARANTINE, DM_CONTENT_REJECT,
+	DM_CONTENT_UNSCANNED,   /* no verdict: accepted with X-Spam-Status: unscanned */
+	DM_CONTENT_TEMPFAIL     /* no verdict: 451 (on_error = tempfail) */
+};
+
+struct dm_content_case {
+	const struct dm_policy *pol;      /* the message's */
+	int verdict;                      /* spamd gave a score */
+	double score, spamd_required;     /* spamd's score and its own threshold */
+	int has_exempt;                   /* an accepted recipient is exempt (postmaster...) */
+};
+
+struct dm_content_verdict {
+	enum dm_content_action action;    /* what to do */
+	enum dm_content_action would;     /* what the score alone says (shadow mode acts on nothing) */
+	int spam;                         /* the score reached tag_score: X-Spam-Status: Yes */
+	double required;                  /* required= for X-Spam-Status and the log */
+	char check[32];                   /* spam_pass, spam_tag, spam_quarantine, spam_reject,
+	                                     spam_exempt (reject turned into tag), spam_error */
+};
+
+/* The end-of-message decision: the policy's thresholds, not spamd's,
+ * decide; shadow mode only tells what would be done; a recipient that is
+ * exempt gets spam tagged, not rejected; without a verdict on_error says
+ * unscanned or tempfail (tempfail only when the mode is enforce). */
+void dm_decide_content(const struct dm_content_case *cc, struct dm_content_verdict *out);
+
+const char *dm_content_action_name(enum dm_content_action a);   /* "pass", "tag" ... */
 
 #endif

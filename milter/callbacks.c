@@ -4,10 +4,9 @@
  * connect: pin the config; trusted clients are accepted outright; the
  *          client's DNSBL and PTR lookups start (filters/connstage.c).
  * helo:    classify the name, fire its A/AAAA/MX lookups.
- * rcpt:    collect the lookups under the deadline (once per HELO), decide
- *          under this recipient's policy (filters/verdict.c) and enforce;
- *          one policy per message (452 4.5.3 for a recipient whose policy
- *          differs from the first accepted one's).
+ * rcpt:    collect the lookups under the deadline (once per HELO), let
+ *          filters/verdict.c decide under this recipient's policy
+ *          (dm_decide_connect, dm_decide_rcpt) and carry it out.
  * eom/close: one summary line each. Strings from libmilter are copied,
  * never kept; out of memory is a tempfail, never a crash.
  */
@@ -257,58 +256,45 @@ static void warn_zones(struct connctx *c)
 	}
 }
 
-/* One policy per message: a recipient under another policy than the first
- * accepted one is deferred, and the client sends it in a new transaction. */
-static sfsistat defer_policy_split(struct connctx *c, SMFICTX *ctx, const char *rcpt,
-                                   const struct dm_policy *pol)
-{
-	struct dm_decision d;
-	char extra[LOG_MAX + 16];
-
-	memset(&d, 0, sizeof(d));
-	memcpy(d.code, "452", 4);
-	memcpy(d.xcode, "4.5.3", 6);
-	snprintf(d.text, sizeof(d.text),
-	         "<%.100s>: Recipient address has another filtering policy than the first; "
-	         "send it in a separate transaction", rcpt);
-	snprintf(d.check, sizeof(d.check), "policy_split");
-	if (dm_setreply(ctx, d.code, d.xcode, d.text) < 0)
-		dm_log(LOG_WARNING, "cannot set reply 452 4.5.3");
-	snprintf(extra, sizeof(extra), " first_policy=%s", c->msg->policy->name);
-	log_rcpt(c, ctx, "defer", &d, rcpt, pol, extra);
-	c->msg->rcpt_deferred++;
-	c->rcpt_deferred++;
-	return SMFIS_TEMPFAIL;
-}
-
+/* Enforce or log what filters/verdict.c decided for one recipient. */
 sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct connctx *c = conn_of(ctx);
+	struct dm_rcpt_case rc;
 	struct dm_decision d;
 	struct dm_reply_vars vars;
-	const struct dm_policy *pol;
+	enum dm_rcpt_outcome o;
 	const char *domain;
-	char rcpt[256];
-	int exempt;
+	char rcpt[256], extra[LOG_MAX + 48];
 
 	if (c == NULL || c->msg == NULL)
 		return SMFIS_TEMPFAIL;
 	split_rcpt(argv ? argv[0] : NULL, rcpt, sizeof(rcpt), &domain);
-	pol = dm_policy_for_domain(c->cfg, domain);
+	memset(&rc, 0, sizeof(rc));
+	rc.pol = dm_policy_for_domain(c->cfg, domain);
+	rc.first = c->msg->policy;
+	rc.rcpt = rcpt;
+	rc.exempt = dm_policy_exempt(rc.pol, rcpt);
+	rc.authenticated = c->msg->auth[0] != '\0';
 	dm_connstage_collect(&c->cs);
 	warn_zones(c);
 
 	memset(&vars, 0, sizeof(vars));
 	vars.helo = c->helo;
 	vars.client = c->client_ip;
-	dm_decide_connect(pol, &c->cs.findings, &vars, &d);
-
-	exempt = dm_policy_exempt(pol, rcpt);
-	if (d.action >= DM_ACT_TEMPFAIL && !exempt && c->msg->auth[0] == '\0') {
+	dm_decide_connect(rc.pol, &c->cs.findings, &vars, &d);
+	o = dm_decide_rcpt(&rc, &d);
+	extra[0] = '\0';
+	switch (o) {
+	case DM_RCPT_REJECT:
+	case DM_RCPT_DEFER:
+	case DM_RCPT_SPLIT:
 		if (dm_setreply(ctx, d.code, d.xcode, d.text) < 0)
 			dm_log(LOG_WARNING, "cannot set reply %s %s", d.code, d.xcode);
-		log_rcpt(c, ctx, d.action == DM_ACT_REJECT ? "reject" : "defer", &d, rcpt, pol, "");
-		if (d.action == DM_ACT_REJECT) {
+		if (o == DM_RCPT_SPLIT)
+			snprintf(extra, sizeof(extra), " first_policy=%s", rc.first->name);
+		log_rcpt(c, ctx, o == DM_RCPT_REJECT ? "reject" : "defer", &d, rcpt, rc.pol, extra);
+		if (o == DM_RCPT_REJECT) {
 			c->msg->rcpt_rejected++;
 			c->rcpt_rejected++;
 			return SMFIS_REJECT;
@@ -316,26 +302,26 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 		c->msg->rcpt_deferred++;
 		c->rcpt_deferred++;
 		return SMFIS_TEMPFAIL;
-	}
-	/* Only a recipient doorman accepts may change the message: one that the
-	 * policy split defers leaves no exemption and no shadow mark behind. */
-	if (c->msg->policy != NULL && c->msg->policy != pol)
-		return defer_policy_split(c, ctx, rcpt, pol);
-	if (d.action != DM_ACT_OFF && exempt) {
-		log_rcpt(c, ctx, "pass", &d, rcpt, pol, " exempt=recipient");
-	} else if (d.action != DM_ACT_OFF && c->msg->auth[0] != '\0') {
-		char extra[LOG_MAX + 32];
+	case DM_RCPT_EXEMPT:
+		log_rcpt(c, ctx, "pass", &d, rcpt, rc.pol, " exempt=recipient");
+		break;
+	case DM_RCPT_AUTH:
 		snprintf(extra, sizeof(extra), " exempt=auth sasl_username=%s", c->msg->auth);
-		log_rcpt(c, ctx, "pass", &d, rcpt, pol, extra);
-	} else if (d.action == DM_ACT_SHADOW) {
+		log_rcpt(c, ctx, "pass", &d, rcpt, rc.pol, extra);
+		break;
+	case DM_RCPT_SHADOW:
 		log_rcpt(c, ctx, d.would == DM_ACT_REJECT ? "shadow: would reject" : "shadow: would defer",
-		         &d, rcpt, pol, "");
+		         &d, rcpt, rc.pol, "");
 		snprintf(c->msg->shadowed, sizeof(c->msg->shadowed), "%s", d.check);
+		break;
+	case DM_RCPT_ACCEPT:
+		break;
 	}
-	c->msg->has_exempt |= exempt;
+	/* only an accepted recipient changes the message */
+	c->msg->has_exempt |= rc.exempt;
 	if (c->msg->policy == NULL)
 		snprintf(c->msg->rcpt, sizeof(c->msg->rcpt), "%s", rcpt);
-	c->msg->policy = pol;
+	c->msg->policy = rc.pol;
 	c->msg->rcpt_ok++;
 	c->rcpt_ok++;
 	return SMFIS_CONTINUE;

@@ -71,30 +71,6 @@ static int send_header(struct msgctx *m, const char *name, const char *value)
 	return rc;
 }
 
-/* "%d" -> recipient domain, "%r" -> recipient, anything else as is. */
-static void spamd_user(const struct dm_policy *pol, const char *rcpt, char *out, size_t outlen)
-{
-	const char *at = strrchr(rcpt, '@');
-	size_t o = 0;
-	const char *p;
-
-	for (p = pol->spamd_user; *p && o + 1 < outlen; p++) {
-		const char *sub = NULL;
-		if (p[0] == '%' && p[1] == 'd')
-			sub = at ? at + 1 : "";
-		else if (p[0] == '%' && p[1] == 'r')
-			sub = rcpt;
-		if (sub == NULL) {
-			out[o++] = *p;
-			continue;
-		}
-		p++;
-		while (*sub && o + 1 < outlen)
-			out[o++] = *sub++;
-	}
-	out[o] = '\0';
-}
-
 /* At the first header, or at the end of the headers, the first body chunk
  * or the end of the message when no header came: scan or not, and open the
  * spamd session. */
@@ -106,18 +82,16 @@ static void decide_scan(struct connctx *c, SMFICTX *ctx)
 	struct hdr_received rcv;
 	char user[256], value[HDR_RECEIVED_SIZE], qid[40];
 
+	const char *skip;
+
 	m->scan_decided = 1;
-	if (!dm_content_enabled(c->cfg))
-		snprintf(m->no_scan, sizeof(m->no_scan), "no spamd configured");
-	else if (pol->spam_mode == DM_MODE_OFF)
-		snprintf(m->no_scan, sizeof(m->no_scan), "policy");
-	else if (m->auth[0] != '\0' && !pol->scan_authenticated)
-		snprintf(m->no_scan, sizeof(m->no_scan), "authenticated");
-	else if (!pol->scan_allowlisted && dm_allowlisted(pol, &c->cs.findings))
-		snprintf(m->no_scan, sizeof(m->no_scan), "allowlisted");
-	if (m->no_scan[0] != '\0')
+	skip = !dm_content_enabled(c->cfg) ? "no spamd configured"
+	       : dm_decide_scan(pol, m->auth[0] != '\0', dm_allowlisted(pol, &c->cs.findings));
+	if (skip != NULL) {
+		snprintf(m->no_scan, sizeof(m->no_scan), "%s", skip);
 		return;
-	spamd_user(pol, m->rcpt, user, sizeof(user));
+	}
+	dm_spamd_user(pol, m->rcpt, user, sizeof(user));
 	m->scanning = 1;
 	if (spamd_begin(dm_spamd_pool(), cmds[pol->spam_detail], user, c->cfg->spamd_connect_timeout_ms,
 	                c->cfg->spamd_timeout_ms, c->cfg->spamd_max_size, &m->sess, m->scan_err,
@@ -263,20 +237,20 @@ static void delete_xspam(struct msgctx *m, SMFICTX *ctx)
 				dm_log(LOG_WARNING, "cannot delete header %s", m->xspam[i]);
 }
 
-static void log_scan(struct connctx *c, const char *qid, const char *action, const char *score,
-                     const char *tests, const struct spamd_answer *a, const char *reason)
+static void log_scan(struct connctx *c, const char *qid, const char *action, const char *check,
+                     const char *score, const char *tests, const struct spamd_answer *a, const char *reason)
 {
 	struct msgctx *m = c->msg;
 	char why[LOG_MAX + 1];
 
 	dm_cleans(why, sizeof(why), reason, LOG_MAX);
 	dm_log(LOG_INFO, "%s: scan: client=%s[%s] helo=<%s> from=<%s> rcpts=%u policy=%s dnsbl=%d score=%s "
-	       "action=%s%s%.300s spamd=%s spamd_ms=%u size=%lu%s%s%s%s%s total_ms=%u%s%s",
+	       "action=%s%s%.300s spamd=%s spamd_ms=%u size=%lu%s%s%s%s%s total_ms=%u check=%s%s%s",
 	       qid, c->client_name, c->client_ip, c->helo, m->from, m->rcpt_ok, policy_of(c)->name,
 	       c->cs.findings.dnsbl_score, score, action, tests && *tests ? " tests=" : "", tests ? tests : "",
 	       a && a->backend[0] ? a->backend : "-", a ? a->elapsed_ms : 0, m->size,
 	       m->skipping ? " truncated=yes" : "", m->shadowed[0] ? " shadowed=" : "", m->shadowed,
-	       m->auth[0] ? " sasl_username=" : "", m->auth, (unsigned)(dm_now_ms() - m->t_start),
+	       m->auth[0] ? " sasl_username=" : "", m->auth, (unsigned)(dm_now_ms() - m->t_start), check,
 	       why[0] ? " reason=" : "", why);
 }
 
@@ -321,22 +295,55 @@ static void tag_subject(struct msgctx *m, SMFICTX *ctx, const char *qid, const c
 	free(v);
 }
 
-/* spamd gave no verdict: accept with a header saying so, or tempfail. */
+/* spamd gave no verdict: accept with a header saying so, or tempfail, as
+ * filters/verdict.c decided. */
 static sfsistat unscanned(struct connctx *c, SMFICTX *ctx, const char *qid, const char *why,
                           const struct spamd_answer *a)
 {
-	const struct dm_policy *pol = policy_of(c);
+	struct dm_content_case cc;
+	struct dm_content_verdict cv;
 	char v[256];
 
-	if (pol->on_error_tempfail && pol->spam_mode == DM_MODE_ENFORCE) {
+	memset(&cc, 0, sizeof(cc));
+	cc.pol = policy_of(c);
+	dm_decide_content(&cc, &cv);
+	if (cv.action == DM_CONTENT_TEMPFAIL) {
 		set_reply(c, ctx, DM_REPLY_SPAM_ERROR, why, NULL);
-		log_scan(c, qid, "tempfail", "-", NULL, a, why);
+		log_scan(c, qid, "tempfail", cv.check, "-", NULL, a, why);
 		return SMFIS_TEMPFAIL;
 	}
 	if (hdr_spam_unscanned(v, sizeof(v), why) >= 0)
 		add_header(ctx, "X-Spam-Status", v);
-	log_scan(c, qid, "unscanned", "-", NULL, a, why);
+	log_scan(c, qid, "unscanned", cv.check, "-", NULL, a, why);
 	return SMFIS_CONTINUE;
+}
+
+/* The headers of a scanned message that is not refused. */
+static void add_spam_headers(struct connctx *c, SMFICTX *ctx, const char *qid, const struct spamd_answer *a,
+                             const struct dm_content_verdict *cv, const char *score)
+{
+	struct msgctx *m = c->msg;
+	const struct dm_policy *pol = policy_of(c);
+	char v[2 * HDR_REPORT_MAX];
+
+	if (hdr_spam_status(v, sizeof(v), cv->spam, a->reply.score, cv->required,
+	                    pol->spam_detail == DM_SPAM_SYMBOLS ? a->reply.symbols : NULL) >= 0)
+		add_header(ctx, "X-Spam-Status", v);
+	add_header(ctx, "X-Spam-Score", score);
+	if (hdr_spam_level(v, sizeof(v), a->reply.score) >= 0 && v[0] != '\0')
+		add_header(ctx, "X-Spam-Level", v);
+	if (cv->action >= DM_CONTENT_TAG) {
+		add_header(ctx, "X-Spam-Flag", HDR_SPAM_FLAG_VALUE);
+		if (pol->subject_tag[0] != '\0')
+			tag_subject(m, ctx, qid, pol->subject_tag);
+	}
+	if (pol->spam_detail == DM_SPAM_REPORT && a->reply.report[0] != '\0' &&
+	    hdr_spam_report(v, sizeof(v), a->reply.report, strlen(a->reply.report)) >= 0 && v[0] != '\0')
+		add_header(ctx, "X-Spam-Report", v);
+	if (m->shadowed[0] != '\0') {
+		snprintf(v, sizeof(v), "shadow: would have refused at RCPT (check=%s)", m->shadowed);
+		add_header(ctx, "X-Doorman", v);
+	}
 }
 
 sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
@@ -344,10 +351,9 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 	struct msgctx *m = c->msg;
 	const struct dm_policy *pol = policy_of(c);
 	struct spamd_answer a;
-	enum { PASS, TAG, QUARANTINE, REJECT } act = PASS, would = PASS;
-	static const char *const names[] = { "pass", "tag", "quarantine", "reject" };
-	char score[32], req[32], v[2 * HDR_REPORT_MAX];
-	double required;
+	struct dm_content_case cc;
+	struct dm_content_verdict cv;
+	char score[32], req[32], sr[70];
 
 	/* the MTA was told at negotiation to send neither headers nor body
 	 * (a reload enabled spamd in between): nothing to scan; otherwise a
@@ -358,7 +364,7 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 		settle_scan(c, ctx);
 	delete_xspam(m, ctx);
 	if (m->no_scan[0] != '\0') {
-		log_scan(c, qid, "skip", "-", NULL, NULL, m->no_scan);
+		log_scan(c, qid, "skip", "spam_skip", "-", NULL, NULL, m->no_scan);
 		return SMFIS_CONTINUE;
 	}
 	if (m->sess == NULL)
@@ -370,58 +376,34 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 		return unscanned(c, ctx, qid, a.error, &a);
 	}
 
-	/* the policy's thresholds, not spamd's, decide */
-	if (a.reply.score >= pol->reject_score)
-		would = REJECT;
-	else if (a.reply.score >= pol->quarantine_score)
-		would = QUARANTINE;
-	else if (a.reply.score >= pol->tag_score)
-		would = TAG;
-	act = pol->spam_mode == DM_MODE_ENFORCE ? would : PASS;
-	/* postmaster and abuse always get their mail: tag it instead */
-	if (act == REJECT && m->has_exempt)
-		act = TAG;
-	required = pol->tag_score < DM_SCORE_OFF ? pol->tag_score : a.reply.threshold;
+	memset(&cc, 0, sizeof(cc));
+	cc.pol = pol;
+	cc.verdict = 1;
+	cc.score = a.reply.score;
+	cc.spamd_required = a.reply.threshold;
+	cc.has_exempt = m->has_exempt;
+	dm_decide_content(&cc, &cv);
 	hdr_spam_score(score, sizeof(score), a.reply.score);
-	hdr_spam_score(req, sizeof(req), required);
-
-	if (act == REJECT) {
+	hdr_spam_score(req, sizeof(req), cv.required);
+	snprintf(sr, sizeof(sr), "%s/%s", score, req);
+	if (cv.action == DM_CONTENT_REJECT) {
 		set_reply(c, ctx, DM_REPLY_SPAM, NULL, score);
-		snprintf(v, sizeof(v), "%s/%s", score, req);
-		log_scan(c, qid, "reject", v, a.reply.symbols, &a, "");
+		log_scan(c, qid, "reject", cv.check, sr, a.reply.symbols, &a, "");
 		return SMFIS_REJECT;
 	}
-	if (hdr_spam_status(v, sizeof(v), would >= TAG, a.reply.score, required,
-	                    pol->spam_detail == DM_SPAM_SYMBOLS ? a.reply.symbols : NULL) >= 0)
-		add_header(ctx, "X-Spam-Status", v);
-	add_header(ctx, "X-Spam-Score", score);
-	if (hdr_spam_level(v, sizeof(v), a.reply.score) >= 0 && v[0] != '\0')
-		add_header(ctx, "X-Spam-Level", v);
-	if (act >= TAG) {
-		add_header(ctx, "X-Spam-Flag", HDR_SPAM_FLAG_VALUE);
-		if (pol->subject_tag[0] != '\0')
-			tag_subject(m, ctx, qid, pol->subject_tag);
-	}
-	if (pol->spam_detail == DM_SPAM_REPORT && a.reply.report[0] != '\0' &&
-	    hdr_spam_report(v, sizeof(v), a.reply.report, strlen(a.reply.report)) >= 0 && v[0] != '\0')
-		add_header(ctx, "X-Spam-Report", v);
-	if (m->shadowed[0] != '\0') {
-		snprintf(v, sizeof(v), "shadow: would have refused at RCPT (check=%s)", m->shadowed);
-		add_header(ctx, "X-Doorman", v);
-	}
-	if (act == QUARANTINE) {
+	add_spam_headers(c, ctx, qid, &a, &cv, score);
+	if (cv.action == DM_CONTENT_QUARANTINE) {
 		char reason[128];
 		snprintf(reason, sizeof(reason), "doorman: spam score %s >= %.1f", score, pol->quarantine_score);
 		if (dm_smfi->quarantine(ctx, reason) != MI_SUCCESS)
 			dm_log(LOG_WARNING, "%s: cannot quarantine", qid);
 	}
-	snprintf(v, sizeof(v), "%s/%s", score, req);
-	if (pol->spam_mode == DM_MODE_SHADOW && would != PASS) {
+	if (pol->spam_mode == DM_MODE_SHADOW && cv.would != DM_CONTENT_PASS) {
 		char what[40];
-		snprintf(what, sizeof(what), "pass shadow=would_%s", names[would]);
-		log_scan(c, qid, what, v, a.reply.symbols, &a, "");
+		snprintf(what, sizeof(what), "pass shadow=would_%s", dm_content_action_name(cv.would));
+		log_scan(c, qid, what, cv.check, sr, a.reply.symbols, &a, "");
 	} else {
-		log_scan(c, qid, names[act], v, a.reply.symbols, &a, "");
+		log_scan(c, qid, dm_content_action_name(cv.action), cv.check, sr, a.reply.symbols, &a, "");
 	}
 	return SMFIS_CONTINUE;
 }

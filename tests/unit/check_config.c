@@ -901,129 +901,6 @@ START_TEST(test_exempt)
 }
 END_TEST
 
-/* ---------------------------------------------------------- verdict rows */
-
-#define BIT(c) HELO_BIT(HELO_##c)
-
-struct verdict_row {
-	const char *name;
-	const char *policy;     /* policy text over the built-in defaults */
-	unsigned helo;
-	int dns_temp;
-	enum dm_action action, would;
-	int reply;              /* -1: none */
-	const char *check, *code, *xcode;
-	const char *text[2];    /* substrings of the expanded text */
-};
-
-#define NOTEXT { NULL, NULL }
-
-static const struct verdict_row verdict_rows[] = {
-	{ "no findings", "", 0, 0, DM_ACT_OFF, DM_ACT_OFF, -1, "", "", "", NOTEXT },
-	{ "non_fqdn rejects", "", BIT(NON_FQDN), 0, DM_ACT_REJECT, DM_ACT_REJECT, HELO_NON_FQDN,
-	  "helo_non_fqdn", "554", "5.7.1", { "<Exchange01>", "(not a fully-qualified domain name)" } },
-	{ "unknown tempfails", "", BIT(UNKNOWN), 0, DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL, HELO_UNKNOWN,
-	  "helo_unknown", "450", "4.7.1", { "<Exchange01>: Helo command rejected: Host not found", NULL } },
-	{ "invalid rejects with 501 5.5.2", "", BIT(INVALID), 0, DM_ACT_REJECT, DM_ACT_REJECT, HELO_INVALID,
-	  "helo_invalid", "501", "5.5.2", { "Invalid name (not a fully-qualified domain name)", NULL } },
-	{ "reject beats tempfail", "", BIT(NON_FQDN) | BIT(UNKNOWN), 0, DM_ACT_REJECT, DM_ACT_REJECT,
-	  HELO_NON_FQDN, "helo_non_fqdn", "554", "5.7.1", NOTEXT },
-	{ "reject beats tempfail, later in enum order", "[helo]\nunknown = reject\nnon_fqdn = tempfail\n",
-	  BIT(NON_FQDN) | BIT(UNKNOWN), 0, DM_ACT_REJECT, DM_ACT_REJECT, HELO_UNKNOWN, "helo_unknown", "550",
-	  "5.7.1", { "Host not found", NULL } },
-	{ "tie: first in enum order (forged before bare_ip)", "", BIT(BARE_IP) | BIT(FORGED), 0, DM_ACT_REJECT,
-	  DM_ACT_REJECT, HELO_FORGED, "helo_forged", "554", "5.7.1", { "you are not me", NULL } },
-	{ "tie: invalid before non_fqdn", "", BIT(NON_FQDN) | BIT(INVALID), 0, DM_ACT_REJECT, DM_ACT_REJECT,
-	  HELO_INVALID, "helo_invalid", "501", "5.5.2", NOTEXT },
-	{ "mode shadow: SHADOW, would REJECT", "[helo]\nmode = shadow\n", BIT(NON_FQDN), 0, DM_ACT_SHADOW,
-	  DM_ACT_REJECT, HELO_NON_FQDN, "helo_non_fqdn", "554", "5.7.1", { "<Exchange01>", NULL } },
-	{ "mode shadow: reject would beat tempfail", "[helo]\nmode = shadow\n", BIT(UNKNOWN) | BIT(LOCALHOST), 0,
-	  DM_ACT_SHADOW, DM_ACT_REJECT, HELO_LOCALHOST, "helo_localhost", "554", "5.7.1", NOTEXT },
-	{ "mode off: OFF", "[helo]\nmode = off\n", BIT(NON_FQDN) | BIT(UNKNOWN), 1, DM_ACT_OFF, DM_ACT_OFF, -1,
-	  "", "", "", NOTEXT },
-	{ "per-check shadow: would follow the reply class", "[helo]\nnon_fqdn = shadow\n", BIT(NON_FQDN), 0,
-	  DM_ACT_SHADOW, DM_ACT_REJECT, HELO_NON_FQDN, "helo_non_fqdn", "554", "5.7.1", NOTEXT },
-	{ "per-check shadow loses to an enforced tempfail", "[helo]\nnon_fqdn = shadow\n",
-	  BIT(NON_FQDN) | BIT(UNKNOWN), 0, DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL, HELO_UNKNOWN, "helo_unknown", "450",
-	  "4.7.1", NOTEXT },
-	{ "per-check off ignores the finding", "[helo]\nnon_fqdn = off\n", BIT(NON_FQDN), 0, DM_ACT_OFF,
-	  DM_ACT_OFF, -1, "", "", "", NOTEXT },
-	{ "adapted built-in: non_fqdn = tempfail gives 450 4.7.1", "[helo]\nnon_fqdn = tempfail\n",
-	  BIT(NON_FQDN), 0, DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL, HELO_NON_FQDN, "helo_non_fqdn", "450", "4.7.1",
-	  { "need fully-qualified hostname", NULL } },
-	{ "dns error with unknown_on_dns_error = tempfail", "[helo]\nunknown_on_dns_error = tempfail\n", 0, 1,
-	  DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL, DM_REPLY_HELO_DNS_ERROR, "helo_dns_error", "450", "4.7.1",
-	  { "<Exchange01>", "temporary DNS failure" } },
-	{ "dns error, custom 4xx reply with %r", "[helo]\nunknown_on_dns_error = tempfail\n[replies]\n"
-	  "helo_dns_error = 451 4.4.3 lookup of %h failed: %r\n", 0, 1, DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL,
-	  DM_REPLY_HELO_DNS_ERROR, "helo_dns_error", "451", "4.4.3",
-	  { "lookup of Exchange01 failed: temporary DNS failure", NULL } },
-	{ "dns error with unknown_on_dns_error = pass", "", 0, 1, DM_ACT_OFF, DM_ACT_OFF, -1, "", "", "", NOTEXT },
-	{ "dns error under mode shadow never would reject", "[helo]\nmode = shadow\nunknown_on_dns_error = tempfail\n",
-	  0, 1, DM_ACT_SHADOW, DM_ACT_TEMPFAIL, DM_REPLY_HELO_DNS_ERROR, "helo_dns_error", "450", "4.7.1", NOTEXT },
-	{ "dns error with unknown = reject still only tempfails",
-	  "[helo]\nunknown = reject\nunknown_on_dns_error = tempfail\n", 0, 1, DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL,
-	  DM_REPLY_HELO_DNS_ERROR, "helo_dns_error", "450", "4.7.1", NOTEXT },
-	{ "dns error ignored when unknown is already found", "[helo]\nunknown_on_dns_error = tempfail\n",
-	  BIT(UNKNOWN), 1, DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL, HELO_UNKNOWN, "helo_unknown", "450", "4.7.1", NOTEXT },
-	{ "reject finding beats a dns error", "[helo]\nunknown_on_dns_error = tempfail\n", BIT(NON_FQDN), 1,
-	  DM_ACT_REJECT, DM_ACT_REJECT, HELO_NON_FQDN, "helo_non_fqdn", "554", "5.7.1", NOTEXT },
-	{ "help URL and client expanded", "[replies]\nhelp_url = https://mail.example.com/policy\n"
-	  "helo_literal_mismatch = 554 5.7.1 [%c] is not <%h>; see %u\n", BIT(LITERAL_MISMATCH), 0,
-	  DM_ACT_REJECT, DM_ACT_REJECT, HELO_LITERAL_MISMATCH, "helo_literal_mismatch", "554", "5.7.1",
-	  { "[192.0.2.7] is not <Exchange01>; see https://mail.example.com/policy", NULL } },
-};
-
-START_TEST(test_verdict)
-{
-	const struct verdict_row *r = &verdict_rows[_i];
-	struct dm_errors errs = { NULL, 0 };
-	struct dm_policy *pol = dm_policy_builtin();
-	struct dm_findings f;
-	struct dm_reply_vars v;
-	struct dm_decision out;
-	enum dm_action got;
-	struct diag d;
-	size_t i;
-
-	memset(&d, 0, sizeof(d));
-	ck_assert_ptr_nonnull(pol);
-	dm_policy_parse(pol, r->policy, strlen(r->policy), "verdict.conf", &errs);
-	dm_policy_finish(pol, &errs);
-	expect(&d, errs.n == 0, "policy text has %zu errors: %s", errs.n, errs.n ? errs.msg[0] : "");
-	dm_errors_free(&errs);
-
-	memset(&f, 0, sizeof(f));
-	f.helo = r->helo;
-	f.helo_dns_temp = r->dns_temp;
-	f.helo_reason = "not a fully-qualified domain name";
-	memset(&v, 0, sizeof(v));
-	v.helo = "Exchange01";
-	v.client = "192.0.2.7";
-	v.reason = "ignored: filled in from the finding";
-	got = dm_decide_connect(pol, &f, &v, &out);
-
-	expect(&d, got == out.action, "return %s != out.action %s", dm_action_name(got), dm_action_name(out.action));
-	expect(&d, out.action == r->action, "action %s, want %s", dm_action_name(out.action), dm_action_name(r->action));
-	if (r->action == DM_ACT_SHADOW || r->reply >= 0)
-		expect(&d, out.would == r->would, "would %s, want %s", dm_action_name(out.would), dm_action_name(r->would));
-	expect(&d, out.would != DM_ACT_REJECT || !(r->dns_temp && r->reply == DM_REPLY_HELO_DNS_ERROR),
-	       "a DNS error would reject");
-	expect(&d, out.reply == r->reply, "reply %d, want %d", out.reply, r->reply);
-	expect(&d, strcmp(out.check, r->check) == 0, "check \"%s\", want \"%s\"", out.check, r->check);
-	if (r->reply >= 0) {
-		expect(&d, strcmp(out.code, r->code) == 0, "code %s, want %s", out.code, r->code);
-		expect(&d, strcmp(out.xcode, r->xcode) == 0, "xcode %s, want %s", out.xcode, r->xcode);
-	}
-	for (i = 0; i < 2 && r->text[i] != NULL; i++)
-		expect(&d, strstr(out.text, r->text[i]) != NULL, "text \"%s\" lacks \"%s\"", out.text, r->text[i]);
-	for (i = 0; out.text[i]; i++)
-		expect(&d, out.text[i] >= 0x20 && out.text[i] < 0x7f, "non-printable byte in text at %zu", i);
-	dm_policy_free(pol);
-	ck_assert_msg(!d.bad, "%s:%s", r->name, d.buf);
-}
-END_TEST
-
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -1039,9 +916,6 @@ static Suite *config_suite(void)
 	tcase_add_loop_test(tc, test_exempt, 0, NROWS(exempt_rows));
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("verdict");
-	tcase_add_loop_test(tc, test_verdict, 0, NROWS(verdict_rows));
-	suite_add_tcase(s, tc);
 	return s;
 }
 
