@@ -23,7 +23,7 @@
 #include "content.h"
 #include "config.h"
 #include "connstage.h"
-#include "dnsstate.h"
+#include "zones.h"
 #include "log.h"
 #include "resolver.h"
 #include "runtime.h"
@@ -149,7 +149,7 @@ sfsistat dm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	c->cfg = dm_snapshot_pin();
 	c->t_connect = dm_now_ms();
 	known = client_addr(hostaddr, &client) == 0;
-	dm_connstage_init(&c->cs, c->cfg, dm_dnsstate_cache(), known ? &client : NULL);
+	dm_connstage_init(&c->cs, c->cfg, dm_dns_cache(), known ? &client : NULL);
 	dm_cleans(c->client_name, sizeof(c->client_name), hostname ? hostname : "unknown", LOG_MAX);
 	if (known)
 		dm_addr_format(&client, c->client_ip, sizeof(c->client_ip));

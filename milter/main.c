@@ -42,7 +42,7 @@
 
 #include "callbacks.h"
 #include "config.h"
-#include "dnsstate.h"
+#include "zones.h"
 #include "fdlimit.h"
 #include "log.h"
 #include "monitor.h"
@@ -502,7 +502,7 @@ int main(int argc, char **argv)
 		report_started(parent, EX_OSERR, 1);
 		return EX_OSERR;
 	}
-	if (dm_dnsstate_init(cfg) < 0)
+	if (dm_dns_cache_init(cfg) < 0)
 		dm_log(LOG_WARNING, "no memory for the DNS cache: running without it");
 	/* A reload may free cfg: keep what the exit path needs. */
 	snprintf(sock_path, sizeof(sock_path), "%s", unix_path(cfg->socket) ? unix_path(cfg->socket) : "");

@@ -7,16 +7,19 @@
  * the descriptors in use every second, and log at most one line a minute
  * when they come within 5 % of the limit, and one line a minute with the
  * DNS and spamd sockets that could not be opened since the last one.
+ * Also the periodic counters: the spamd servers and the DNS cache.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "dnscache.h"
 #include "fdlimit.h"
 #include "log.h"
 #include "monitor.h"
 #include "runtime.h"
+#include "spamd.h"
 
 #define QUIET_S 60
 
@@ -69,4 +72,34 @@ int dm_monitor_start(void)
 		return -1;
 	pthread_detach(tid);
 	return 0;
+}
+
+/* The spamd backends' counters: how the pool fares, which are backing off. */
+static void log_spamd(struct spamd_pool *pool)
+{
+	struct spamd_backend_stats st[SPAMD_BACKENDS_MAX];
+	size_t i, n = spamd_pool_stats(pool, st, SPAMD_BACKENDS_MAX);
+
+	for (i = 0; i < n && i < SPAMD_BACKENDS_MAX; i++) {
+		if (st[i].backoff_left_ms > 0)
+			dm_log(LOG_WARNING, "spamd %s: requests=%lu failures=%lu in_flight=%u skipped_for_ms=%u",
+			       st[i].name, st[i].requests, st[i].failures, st[i].in_flight, st[i].backoff_left_ms);
+		else
+			dm_log(LOG_INFO, "spamd %s: requests=%lu failures=%lu in_flight=%u",
+			       st[i].name, st[i].requests, st[i].failures, st[i].in_flight);
+	}
+}
+
+void dm_monitor_log_counters(void)
+{
+	struct dm_dnscache *cache = dm_dns_cache();
+
+	if (dm_spamd_pool() != NULL)
+		log_spamd(dm_spamd_pool());
+	if (cache != NULL) {
+		struct dm_dnscache_stats st;
+		dm_dnscache_stats(cache, &st);
+		dm_log(LOG_INFO, "dns cache: entries=%zu/%zu hits=%lu misses=%lu evictions=%lu",
+		       st.entries, st.max_entries, st.hits, st.misses, st.evictions);
+	}
 }

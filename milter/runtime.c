@@ -1,15 +1,17 @@
 /*
  * runtime.c - the process's runtime state (see runtime.h): the spamd pool
- * that outlives configuration snapshots, and the session counters the
- * stop path and the monitor read. Counters are atomic: no lock on the
+ * and the DNS cache, which outlive configuration snapshots, and the session
+ * counters the stop path and the monitor read. Counters are atomic: no lock on the
  * session path.
  */
 #include <stddef.h>
 
+#include "dnscache.h"
 #include "runtime.h"
 #include "spamd.h"
 
 static struct spamd_pool *pool;
+static struct dm_dnscache *cache;
 static unsigned sessions;
 static int stopping;
 
@@ -58,4 +60,17 @@ void dm_runtime_set_stopping(void)
 int dm_runtime_stopping(void)
 {
 	return __atomic_load_n(&stopping, __ATOMIC_ACQUIRE);
+}
+
+int dm_dns_cache_init(const struct dm_config *cfg)
+{
+	if (cfg->cache_size == 0)
+		return 0;
+	cache = dm_dnscache_new(cfg->cache_size, cfg->cache_min_ttl, cfg->cache_max_ttl);
+	return cache != NULL ? 0 : -1;
+}
+
+struct dm_dnscache *dm_dns_cache(void)
+{
+	return cache;
 }

@@ -1,12 +1,14 @@
 /*
  * runtime.h - state that belongs to the running process, not to one
  * configuration snapshot: the spamd pool (slots in flight, backoff), the
- * count of open sessions, and whether doorman is stopping.
+ * DNS cache, the count of open sessions, and whether doorman is stopping.
  */
 #ifndef DOORMAN_RUNTIME_H
 #define DOORMAN_RUNTIME_H
 
 #include "config.h"
+
+struct dm_dnscache;
 
 /* Configure the process's spamd pool from cfg (created on first use).
  * Call at start and at each reload, before the snapshot is published.
@@ -15,6 +17,11 @@ int dm_runtime_configure(const struct dm_config *cfg);
 
 /* The pool; NULL until a configuration with spamd servers was seen. */
 struct spamd_pool *dm_spamd_pool(void);
+
+/* The DNS answer cache, made from cfg at start (cache_size 0: none; a
+ * reload does not resize it). Call once, before threads. 0, or -1. */
+int dm_dns_cache_init(const struct dm_config *cfg);
+struct dm_dnscache *dm_dns_cache(void);
 
 /* Sessions: counted from CONNECT to close, unless refused while stopping. */
 void dm_session_opened(void);

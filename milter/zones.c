@@ -1,5 +1,6 @@
 /*
- * dnsstate.c - the shared DNS answer cache and the zones' self-test.
+ * zones.c - the DNS lists' health: the self-test and the table of zones it
+ * suspended.
  *
  * RFC 5782 §5: every list answers for 127.0.0.2 and never for 127.0.0.1. A
  * zone that fails (refuses us with an error code, answers everything, or
@@ -11,14 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "dnscache.h"
 #include "dnsbl.h"
-#include "dnsstate.h"
+#include "monitor.h"
+#include "zones.h"
 #include "log.h"
 #include "resolver.h"
-#include "runtime.h"
 #include "snapshot.h"
-#include "spamd.h"
 
 #define MAX_HEALTH 64
 
@@ -31,20 +30,6 @@ struct health {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct health table[MAX_HEALTH];
 static size_t ntable;
-static struct dm_dnscache *cache;
-
-int dm_dnsstate_init(const struct dm_config *cfg)
-{
-	if (cfg->cache_size == 0)
-		return 0;
-	cache = dm_dnscache_new(cfg->cache_size, cfg->cache_min_ttl, cfg->cache_max_ttl);
-	return cache != NULL ? 0 : -1;
-}
-
-struct dm_dnscache *dm_dnsstate_cache(void)
-{
-	return cache;
-}
 
 static struct health *find(const char *zone, int create)
 {
@@ -181,22 +166,6 @@ int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 	return suspended;
 }
 
-/* The spamd backends' counters: how the pool fares, which are backing off. */
-static void log_spamd(struct spamd_pool *pool)
-{
-	struct spamd_backend_stats st[SPAMD_BACKENDS_MAX];
-	size_t i, n = spamd_pool_stats(pool, st, SPAMD_BACKENDS_MAX);
-
-	for (i = 0; i < n && i < SPAMD_BACKENDS_MAX; i++) {
-		if (st[i].backoff_left_ms > 0)
-			dm_log(LOG_WARNING, "spamd %s: requests=%lu failures=%lu in_flight=%u skipped_for_ms=%u",
-			       st[i].name, st[i].requests, st[i].failures, st[i].in_flight, st[i].backoff_left_ms);
-		else
-			dm_log(LOG_INFO, "spamd %s: requests=%lu failures=%lu in_flight=%u",
-			       st[i].name, st[i].requests, st[i].failures, st[i].in_flight);
-	}
-}
-
 static pthread_cond_t kick = PTHREAD_COND_INITIALIZER;
 static int kicked;
 
@@ -220,15 +189,8 @@ static void *zonecheck_thread(void *arg)
 			dm_zonecheck_run(cfg, NULL);
 		else
 			purge(NULL);      /* no self-test: no zone stays suspended */
-		if (dm_spamd_pool() != NULL)
-			log_spamd(dm_spamd_pool());
 		dm_snapshot_unpin(cfg);
-		if (cache != NULL) {
-			struct dm_dnscache_stats st;
-			dm_dnscache_stats(cache, &st);
-			dm_log(LOG_INFO, "dns cache: entries=%zu/%zu hits=%lu misses=%lu evictions=%lu",
-			       st.entries, st.max_entries, st.hits, st.misses, st.evictions);
-		}
+		dm_monitor_log_counters();
 		/* sleep until the next round, or until a reload kicks us */
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += interval > 0 ? (time_t)interval : 300;

@@ -1,19 +1,13 @@
 /*
- * dnsstate.h - DNS state shared by all connections: the answer cache and
- * each DNSBL zone's health from its self-test (suspended or not, and why).
+ * zones.h - each DNSBL zone's health from its self-test (suspended or not,
+ * and why), shared by all connections.
  */
-#ifndef DOORMAN_DNSSTATE_H
-#define DOORMAN_DNSSTATE_H
+#ifndef DOORMAN_ZONES_H
+#define DOORMAN_ZONES_H
 
 #include <stdio.h>
 
 #include "config.h"
-
-struct dm_dnscache;
-
-/* Create the cache from cfg (cache_size 0: none). Call once, before threads. */
-int dm_dnsstate_init(const struct dm_config *cfg);
-struct dm_dnscache *dm_dnsstate_cache(void);
 
 /* 1 if the last self-test suspended this zone. */
 int dm_zone_suspended(const char *zone);
@@ -26,7 +20,8 @@ int dm_zone_suspended(const char *zone);
 int dm_zonecheck_run(const struct dm_config *cfg, FILE *report);
 
 /* Start the thread that runs the self-test now and every selftest_interval
- * seconds of the current config; it also logs the cache counters. */
+ * seconds of the current config; after each round it logs the counters
+ * (dm_monitor_log_counters). */
 int dm_zonecheck_start(void);
 
 /* A new configuration: run the self-test now (and from now on at its interval). */
