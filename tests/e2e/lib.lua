@@ -55,6 +55,23 @@ function M.session(host, ip, helo, from, rcpts, opts)
 	return replies[#replies], replies
 end
 
+-- doorman's log (DM_LOG): does the line that names key (plain text, e.g.
+-- "to=<row2@dest.example>") contain want (plain text)? doorman writes a
+-- recipient's line before it answers, so the line is there once the reply is.
+M.log = os.getenv("DM_LOG")
+function M.logged(key, want)
+	local f = M.log and io.open(M.log, "r")
+	if not f then return false end
+	for line in f:lines() do
+		if string.find(line, key, 1, true) and string.find(line, want, 1, true) then
+			f:close()
+			return true
+		end
+	end
+	f:close()
+	return false
+end
+
 function M.finish()
 	print(string.format("%d passed, %d failed", M.passes, M.fails))
 	if M.fails > 0 then os.exit(1) end

@@ -4,15 +4,15 @@
 # doorman itself on a unix socket. Source after tests/lib/services.sh and
 # svc_init. Sets DM_CONF, DM_SOCK, DM_LOG.
 #
-# Policies: default (built-in defaults), shadow.example (HELO checks in
-# shadow mode), strict.example (unknown HELO rejected: a second policy, for
-# the 452 split), dnsfail.example (tempfail when the HELO lookup fails),
-# scored.example (DNSBL threshold 3), rdns.example (rDNS checks on),
-# txt.example (DNSBL reply with the zone's TXT), shadowbl.example (DNSBL in
-# shadow mode), tagonly.example, quarantine.example, errtf.example,
+# Policies shared by the scripts: default (built-in defaults), shadow.example
+# (HELO checks in shadow mode), strict.example (unknown HELO rejected: a
+# second policy, for the 452 split), dnsfail.example (tempfail when the HELO
+# lookup fails), tagonly.example, quarantine.example, errtf.example,
 # report.example (content stage). DM_SPAMD_SERVERS (optional) sets [spamd].
 # DM_ZONES (optional) sets [dns] zones; DM_SELFTEST the self-test interval
-# (default 0: none, so that a dead zone stays in use).
+# (default 0: none, so that a dead zone stays in use). A script carries its
+# own settings with dm_policy DOMAIN TEXT (a policy file of its own) and
+# DM_EXTRA_CONF (lines added to doorman.conf), after dm_write_config.
 
 dm_write_config() {
 	local etc=$DM_WORK/etc
@@ -58,17 +58,20 @@ CONF
 [helo]
 unknown_on_dns_error = tempfail
 CONF
-	printf '[dnsbl]\nthreshold = 3\n' >"$etc/policy.d/scored.example.conf"
-	printf '[rdns]\nnone = reject\nmismatch = tempfail\n' >"$etc/policy.d/rdns.example.conf"
-	printf '[replies]\ndnsbl = 554 5.7.1 Service unavailable; client [%%c] blocked using %%z; %%t\n' \
-		>"$etc/policy.d/txt.example.conf"
-	printf '[dnsbl]\nmode = shadow\n' >"$etc/policy.d/shadowbl.example.conf"
 	# content stage: tag only, quarantine, tempfail when spamd fails, a report
 	printf '[spam]\nreject_score = off\n' >"$etc/policy.d/tagonly.example.conf"
 	printf '[spam]\nreject_score = off\nquarantine_score = 10\n' >"$etc/policy.d/quarantine.example.conf"
 	printf '[spam]\non_error = tempfail\n' >"$etc/policy.d/errtf.example.conf"
 	printf '[spam]\nreject_score = off\ndetails = report\n' >"$etc/policy.d/report.example.conf"
+	[ -z "${DM_EXTRA_CONF:-}" ] || printf '%s\n' "$DM_EXTRA_CONF" >>"$DM_CONF"
 	export DM_CONF DM_SOCK DM_LOG
+}
+
+# dm_policy DOMAIN TEXT: a policy file of the calling script's own
+# (policy.d/DOMAIN.conf; "default" for default.conf), written before
+# doorman starts or reloads.
+dm_policy() {
+	printf '%s\n' "$2" >"$DM_WORK/etc/policy.d/$1.conf"
 }
 
 dm_start_doorman() {

@@ -21,6 +21,9 @@ end
 
 t.check(flood("<flood1@dnsfail.example>", 300) == SMFIR_REPLYCODE,
 	"300 EHLOs, unknown_on_dns_error = tempfail: the last name, not looked up, is deferred")
+t.check(t.logged("to=<flood1@dnsfail.example>",
+	"450 4.7.1 <h300.flood.example.org>: Helo command rejected: Host not found (temporary DNS failure)"),
+	"the capped name's 450 logged")
 t.check(flood("<flood2@dest.example>", 50) == SMFIR_CONTINUE,
 	"50 EHLOs under the default policy: passes")
 t.finish()
