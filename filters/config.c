@@ -273,95 +273,70 @@ static void apply_zones(struct parse_ctx *c, const char *v, int cont, int line)
 	dm_list_free(items);
 }
 
-static void apply(struct parse_ctx *c, const struct key *k, const char *v, int cont, int line)
+/* A number: K_OCTAL (a mode), K_MS, K_UINT within the key's bounds. */
+static void apply_number(struct parse_ctx *c, const struct key *k, unsigned *field, const char *v, int line)
 {
-	void *field = (char *)c->cfg + k->off;
-	char *end;
+	int octal = k->type == K_OCTAL;
 	unsigned long u;
+	char *end;
+
+	errno = 0;
+	u = strtoul(v, &end, octal ? 8 : 10);
+	if (octal && (*v == '\0' || *end != '\0' || errno || u > 0777)) {
+		dm_errors_add(c->errs, c->file, line, "%s must be an octal mode like 0660, not '%.100s'", k->name, v);
+		return;
+	}
+	if (!octal && (!isdigit((unsigned char)*v) || *end != '\0' || errno || u < k->min || u > k->max)) {
+		dm_errors_add(c->errs, c->file, line, "%s must be %s from %u to %u, not '%.100s'", k->name,
+		              k->type == K_MS ? "a number of milliseconds" : "a whole number", k->min, k->max, v);
+		return;
+	}
+	*field = (unsigned)u;
+}
+
+/* A size: bytes, or with K or M, from 1K to 100M. */
+static void apply_size(struct parse_ctx *c, const struct key *k, unsigned long *field, const char *v, int line)
+{
+	unsigned long u;
+	char *end;
+
+	errno = 0;
+	u = strtoul(v, &end, 10);
+	if (u > 100ul * 1024 * 1024)
+		errno = ERANGE;            /* before scaling: no wrap-around */
+	else if (*end == 'K' || *end == 'k')
+		u *= 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		u *= 1024 * 1024, end++;
+	if (!isdigit((unsigned char)*v) || *end != '\0' || errno || u < 1024 || u > 100ul * 1024 * 1024) {
+		dm_errors_add(c->errs, c->file, line, "%s must be a size from 1K to 100M (bytes, or with K or M), not '%.100s'",
+		              k->name, v);
+		return;
+	}
+	*field = u;
+}
+
+/* A string: K_STR as it is, K_PATH absolute, K_SOCKET in libmilter's syntax. */
+static void apply_string(struct parse_ctx *c, const struct key *k, char **field, const char *v, int line)
+{
+	if (k->type == K_SOCKET && !valid_socket(v)) {
+		dm_errors_add(c->errs, c->file, line,
+		              "socket must be unix:PATH, inet:PORT@HOST or inet6:PORT@HOST, not '%.100s'", v);
+		return;
+	}
+	if (k->type == K_PATH && v[0] != '\0' && v[0] != '/') {
+		dm_errors_add(c->errs, c->file, line, "%s must be an absolute path, not '%.100s'", k->name, v);
+		return;
+	}
+	if (set_str(field, v) < 0)
+		dm_errors_add(c->errs, c->file, line, "out of memory");
+}
+
+static void apply_log(struct parse_ctx *c, const struct key *k, const char *v, int line)
+{
 	size_t i;
 
-	if (cont && k->type != K_NAMES && k->type != K_ADDRS && k->type != K_CIDRS &&
-	    k->type != K_DNS_SERVERS && k->type != K_ZONES && k->type != K_SPAMD) {
-		dm_errors_add(c->errs, c->file, line,
-		              "%s takes one value; this indented line would continue it (remove the indentation)",
-		              k->name);
-		return;
-	}
-	switch (k->type) {
-	case K_SOCKET:
-		if (!valid_socket(v)) {
-			dm_errors_add(c->errs, c->file, line,
-			              "socket must be unix:PATH, inet:PORT@HOST or inet6:PORT@HOST, not '%.100s'", v);
-			return;
-		}
-		/* fall through */
-	case K_STR:
-	case K_PATH:
-		if (k->type == K_PATH && v[0] != '\0' && v[0] != '/') {
-			dm_errors_add(c->errs, c->file, line, "%s must be an absolute path, not '%.100s'", k->name, v);
-			return;
-		}
-		if (set_str(field, v) < 0)
-			dm_errors_add(c->errs, c->file, line, "out of memory");
-		return;
-	case K_OCTAL:
-		errno = 0;
-		u = strtoul(v, &end, 8);
-		if (*v == '\0' || *end != '\0' || errno || u > 0777) {
-			dm_errors_add(c->errs, c->file, line, "%s must be an octal mode like 0660, not '%.100s'", k->name, v);
-			return;
-		}
-		*(unsigned *)field = (unsigned)u;
-		return;
-	case K_MS:
-		errno = 0;
-		u = strtoul(v, &end, 10);
-		if (!isdigit((unsigned char)*v) || *end != '\0' || errno || u < k->min || u > k->max) {
-			dm_errors_add(c->errs, c->file, line, "%s must be a number of milliseconds from %u to %u, not '%.100s'",
-			              k->name, k->min, k->max, v);
-			return;
-		}
-		*(unsigned *)field = (unsigned)u;
-		return;
-	case K_UINT:
-		errno = 0;
-		u = strtoul(v, &end, 10);
-		if (!isdigit((unsigned char)*v) || *end != '\0' || errno || u < k->min || u > k->max) {
-			dm_errors_add(c->errs, c->file, line, "%s must be a whole number from %u to %u, not '%.100s'",
-			              k->name, k->min, k->max, v);
-			return;
-		}
-		*(unsigned *)field = (unsigned)u;
-		return;
-	case K_ZONES:
-		apply_zones(c, v, cont, line);
-		return;
-	case K_SPAMD: {
-		char err[200];
-		size_t n = 0, base = cont ? c->cfg->nspamd : 0;
-		if (spamd_backends_parse(v, c->cfg->spamd + base, SPAMD_BACKENDS_MAX - base, &n, err, sizeof(err)) < 0)
-			dm_errors_add(c->errs, c->file, line, "servers: %s", err);
-		else
-			c->cfg->nspamd = base + n;
-		return;
-	}
-	case K_SIZE:
-		errno = 0;
-		u = strtoul(v, &end, 10);
-		if (u > 100ul * 1024 * 1024)
-			errno = ERANGE;            /* before scaling: no wrap-around */
-		else if (*end == 'K' || *end == 'k')
-			u *= 1024, end++;
-		else if (*end == 'M' || *end == 'm')
-			u *= 1024 * 1024, end++;
-		if (!isdigit((unsigned char)*v) || *end != '\0' || errno || u < 1024 || u > 100ul * 1024 * 1024) {
-			dm_errors_add(c->errs, c->file, line, "%s must be a size from 1K to 100M (bytes, or with K or M), not '%.100s'",
-			              k->name, v);
-			return;
-		}
-		*(unsigned long *)field = u;
-		return;
-	case K_LOG:
+	if (k->type == K_LOG) {
 		if (strcmp(v, "syslog") == 0)
 			c->cfg->log = DM_LOG_SYSLOG;
 		else if (strcmp(v, "stderr") == 0)
@@ -369,28 +344,59 @@ static void apply(struct parse_ctx *c, const struct key *k, const char *v, int c
 		else
 			dm_errors_add(c->errs, c->file, line, "log must be syslog or stderr, not '%.100s'", v);
 		return;
-	case K_FACILITY:
-		for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
-			if (strcmp(v, facilities[i].name) == 0) {
-				c->cfg->log_facility = facilities[i].value;
-				if (set_str(field, v) < 0)
-					dm_errors_add(c->errs, c->file, line, "out of memory");
-				return;
-			}
-		dm_errors_add(c->errs, c->file, line, "log_facility must be mail, daemon, user or local0..local7, not '%.100s'", v);
+	}
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (strcmp(v, facilities[i].name) == 0) {
+			c->cfg->log_facility = facilities[i].value;
+			if (set_str(&c->cfg->log_facility_name, v) < 0)
+				dm_errors_add(c->errs, c->file, line, "out of memory");
+			return;
+		}
+	dm_errors_add(c->errs, c->file, line, "log_facility must be mail, daemon, user or local0..local7, not '%.100s'", v);
+}
+
+static void apply_spamd(struct parse_ctx *c, const char *v, int cont, int line)
+{
+	char err[200];
+	size_t n = 0, base = cont ? c->cfg->nspamd : 0;
+
+	if (spamd_backends_parse(v, c->cfg->spamd + base, SPAMD_BACKENDS_MAX - base, &n, err, sizeof(err)) < 0)
+		dm_errors_add(c->errs, c->file, line, "servers: %s", err);
+	else
+		c->cfg->nspamd = base + n;
+}
+
+static int is_list(enum ktype t)
+{
+	return t == K_NAMES || t == K_ADDRS || t == K_CIDRS || t == K_DNS_SERVERS || t == K_ZONES || t == K_SPAMD;
+}
+
+static void apply(struct parse_ctx *c, const struct key *k, const char *v, int cont, int line)
+{
+	void *field = (char *)c->cfg + k->off;
+
+	if (cont && !is_list(k->type)) {
+		dm_errors_add(c->errs, c->file, line,
+		              "%s takes one value; this indented line would continue it (remove the indentation)",
+		              k->name);
 		return;
-	case K_NAMES:
-		apply_names(c, v, cont, line);
-		return;
-	case K_ADDRS:
-		apply_addrs(c, k->name, v, cont, line, 0);
-		return;
-	case K_CIDRS:
-		apply_addrs(c, k->name, v, cont, line, 1);
-		return;
-	case K_DNS_SERVERS:
-		apply_dns_servers(c, v, cont, line);
-		return;
+	}
+	switch (k->type) {
+	case K_SOCKET:
+	case K_STR:
+	case K_PATH: apply_string(c, k, field, v, line); break;
+	case K_OCTAL:
+	case K_MS:
+	case K_UINT: apply_number(c, k, field, v, line); break;
+	case K_SIZE: apply_size(c, k, field, v, line); break;
+	case K_LOG:
+	case K_FACILITY: apply_log(c, k, v, line); break;
+	case K_ZONES: apply_zones(c, v, cont, line); break;
+	case K_SPAMD: apply_spamd(c, v, cont, line); break;
+	case K_NAMES: apply_names(c, v, cont, line); break;
+	case K_ADDRS: apply_addrs(c, k->name, v, cont, line, 0); break;
+	case K_CIDRS: apply_addrs(c, k->name, v, cont, line, 1); break;
+	case K_DNS_SERVERS: apply_dns_servers(c, v, cont, line); break;
 	}
 }
 

@@ -589,12 +589,63 @@ static int usable_hit(struct dm_dns_result *res, const struct dm_addr *want)
 	return 1;
 }
 
+/* Called with svc.mu held: wait for the same question already in flight
+ * (only plain cacheable questions are shared). 1 if joined. */
+static int join_in_flight(struct slot *s, const char *name, enum dm_dns_type type, uint32_t h)
+{
+	struct query *q;
+
+	for (q = svc.table[h % QTABLE]; q != NULL; q = q->hnext)
+		if (q->hash == h && q->type == type && q->chan == s->r->chan && strcasecmp(q->name, name) == 0)
+			break;
+	if (q == NULL)
+		return 0;
+	s->q = q;
+	s->wnext = q->waiters;
+	q->waiters = s;
+	svc.st.joined++;
+	return 1;
+}
+
+/* Called with svc.mu held: a new question on the wire for slot s. */
+static void send_question(struct slot *s, const char *name, enum dm_dns_type type, int flags,
+                          const struct dm_addr *want, uint32_t h)
+{
+	struct dm_resolver *r = s->r;
+	struct query *q = calloc(1, sizeof(*q));
+
+	if (q == NULL) {
+		s->res.status = DM_DNS_ERROR;
+		deliver(s);
+		return;
+	}
+	q->chan = r->chan;
+	q->cache = (flags & DM_DNS_NOCACHE) ? NULL : r->cache;
+	q->type = type;
+	q->hash = h;
+	snprintf(q->name, sizeof(q->name), "%s", name);
+	if (want != NULL) {
+		q->has_want = 1;
+		q->want = *want;
+	} else if (!(flags & DM_DNS_NOCACHE)) {
+		q->shared = 1;
+		q->hnext = svc.table[h % QTABLE];
+		svc.table[h % QTABLE] = q;
+	}
+	s->q = q;
+	q->waiters = s;
+	q->chan->in_flight++;
+	svc.st.in_flight++;
+	svc.st.sent++;
+	ares_query(q->chan->ch, name, ns_c_in, (int)type, on_answer, q);   /* sends now */
+	wake_thread();           /* a new socket or an earlier timer to watch */
+}
+
 static int submit(struct dm_resolver *r, const char *name, enum dm_dns_type type, int flags,
                   const struct dm_addr *want)
 {
 	size_t len = strlen(name);
 	struct dm_dns_result hit;
-	struct query *q;
 	struct slot *s;
 	uint32_t h;
 	int idx;
@@ -631,46 +682,8 @@ static int submit(struct dm_resolver *r, const char *name, enum dm_dns_type type
 
 	pthread_mutex_lock(&svc.mu);
 	h = name_hash(name, type, r->chan);
-	if (!(flags & DM_DNS_NOCACHE) && want == NULL) {
-		for (q = svc.table[h % QTABLE]; q != NULL; q = q->hnext)
-			if (q->hash == h && q->type == type && q->chan == r->chan && strcasecmp(q->name, name) == 0)
-				break;
-		if (q != NULL) {
-			s->q = q;
-			s->wnext = q->waiters;
-			q->waiters = s;
-			svc.st.joined++;
-			pthread_mutex_unlock(&svc.mu);
-			return idx;
-		}
-	}
-	q = calloc(1, sizeof(*q));
-	if (q == NULL) {
-		s->res.status = DM_DNS_ERROR;
-		deliver(s);
-		pthread_mutex_unlock(&svc.mu);
-		return idx;
-	}
-	q->chan = r->chan;
-	q->cache = (flags & DM_DNS_NOCACHE) ? NULL : r->cache;
-	q->type = type;
-	q->hash = h;
-	memcpy(q->name, name, len + 1);
-	if (want != NULL) {
-		q->has_want = 1;
-		q->want = *want;
-	} else if (!(flags & DM_DNS_NOCACHE)) {
-		q->shared = 1;
-		q->hnext = svc.table[h % QTABLE];
-		svc.table[h % QTABLE] = q;
-	}
-	s->q = q;
-	q->waiters = s;
-	q->chan->in_flight++;
-	svc.st.in_flight++;
-	svc.st.sent++;
-	ares_query(q->chan->ch, name, ns_c_in, (int)type, on_answer, q);   /* sends now */
-	wake_thread();           /* a new socket or an earlier timer to watch */
+	if ((flags & DM_DNS_NOCACHE) || want != NULL || !join_in_flight(s, name, type, h))
+		send_question(s, name, type, flags, want, h);
 	pthread_mutex_unlock(&svc.mu);
 	return idx;
 }

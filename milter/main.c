@@ -396,24 +396,23 @@ static int write_pidfile(const char *path)
 	return fclose(f);
 }
 
-int main(int argc, char **argv)
-{
-	int opt, foreground = 0, check_only = 0, dump = 0, rc, log_stderr;
-	struct dm_config *cfg;
-	struct passwd *pw = NULL;
-	unsigned long fd_soft = 0, fd_hard = 0;
-	sigset_t set;
-	char sock_path[4096], pid_path[4096], err[200];
-	int parent = -1;
-	static char abs_config[4096];
+struct options {
+	int foreground, check_only, dump;
+};
 
+/* Returns -1 to go on, or the exit status. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	int opt;
+
+	memset(o, 0, sizeof(*o));
 	while ((opt = getopt(argc, argv, "c:p:fndVh")) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
 		case 'p': socket_override = optarg; break;
-		case 'f': foreground = 1; break;
-		case 'n': check_only = 1; break;
-		case 'd': dump = 1; break;
+		case 'f': o->foreground = 1; break;
+		case 'n': o->check_only = 1; break;
+		case 'd': o->dump = 1; break;
 		case 'V': printf("doorman %s (c-ares %s)\n", PACKAGE_VERSION, ares_version(NULL)); return 0;
 		case 'h': usage(); return 0;
 		default: usage(); return EX_USAGE;
@@ -423,68 +422,77 @@ int main(int argc, char **argv)
 		usage();
 		return EX_USAGE;
 	}
-	/* Reloads happen after chdir("/"): make the path absolute, but do not
-	 * resolve symbolic links (an admin may swap what the link points to). */
+	return -1;
+}
+
+/* Reloads happen after chdir("/"): make the path absolute, but do not
+ * resolve symbolic links (an admin may swap what the link points to). */
+static void absolute_config_path(void)
+{
+	static char abs_config[4096];
+
 	if (config_path[0] != '/' && getcwd(abs_config, sizeof(abs_config) - 1) != NULL &&
 	    strlen(abs_config) + strlen(config_path) + 2 <= sizeof(abs_config)) {
 		strcat(abs_config, "/");
 		strcat(abs_config, config_path);
 		config_path = abs_config;
 	}
-	if (dm_resolver_library_init() < 0) {
-		fprintf(stderr, "doorman: c-ares initialisation failed\n");
-		return EX_SOFTWARE;
-	}
-	cfg = load(0);
-	if (cfg == NULL)
-		return EX_CONFIG;
-	if (check_only || dump) {
-		if (dump) {
-			dm_config_dump(cfg, stdout);
-			if (cfg->nzones > 0) {
-				/* the zones' health, as a self-test finds it now */
-				dm_log_open(DM_LOG_STDERR, 0);
-				printf("\n; zone self-test (127.0.0.2 listed, 127.0.0.1 not):\n");
-				dm_zonecheck_run(cfg, stdout);
-			}
+}
+
+/* -n and -d: report on cfg and free it. */
+static int check_or_dump(struct dm_config *cfg, int dump)
+{
+	if (dump) {
+		dm_config_dump(cfg, stdout);
+		if (cfg->nzones > 0) {
+			/* the zones' health, as a self-test finds it now */
+			dm_log_open(DM_LOG_STDERR, 0);
+			printf("\n; zone self-test (127.0.0.2 listed, 127.0.0.1 not):\n");
+			dm_zonecheck_run(cfg, stdout);
 		}
-		else
-			printf("doorman: %s: configuration OK (%zu domain policies)\n", config_path, cfg->npolicies);
-		dm_config_free(cfg);
-		dm_resolver_library_cleanup();
-		return 0;
+	} else {
+		printf("doorman: %s: configuration OK (%zu domain policies)\n", config_path, cfg->npolicies);
 	}
-	if (cfg->user[0] != '\0' && (pw = getpwnam(cfg->user)) == NULL) {
-		fprintf(stderr, "doorman: %s: user '%s' does not exist\n", config_path, cfg->user);
-		return EX_CONFIG;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	/* one descriptor per MTA session: take all the system allows (as
-	 * Postfix's master does) */
-	dm_fd_raise_limit(&fd_soft, &fd_hard);
+	dm_config_free(cfg);
+	dm_resolver_library_cleanup();
+	return 0;
+}
+
+/* Socket, background, pidfile, user: what needs root and the terminal.
+ * Returns 0, or the exit status (already told to the waiting parent). */
+static int become_daemon(const struct dm_config *cfg, const struct passwd *pw, int foreground, int *parent)
+{
 	if (smfi_register(dm_filter) != MI_SUCCESS) {
 		fprintf(stderr, "doorman: smfi_register failed\n");
 		return EX_SOFTWARE;
 	}
 	if (open_socket(cfg, pw) < 0)
 		return EX_UNAVAILABLE;
-	if (!foreground && (parent = daemonize()) < 0) {
+	if (!foreground && (*parent = daemonize()) < 0) {
 		fprintf(stderr, "doorman: cannot run in the background: %s\n", strerror(errno));
 		return EX_OSERR;
 	}
 	if (write_pidfile(cfg->pidfile) < 0) {
 		fprintf(stderr, "doorman: cannot write %s: %s\n", cfg->pidfile, strerror(errno));
-		report_started(parent, EX_CANTCREAT, 1);
+		report_started(*parent, EX_CANTCREAT, 1);
 		return EX_CANTCREAT;
 	}
 	if (drop_privileges(pw) < 0) {
-		report_started(parent, EX_NOPERM, 1);
+		report_started(*parent, EX_NOPERM, 1);
 		return EX_NOPERM;
 	}
-	log_stderr = cfg->log == DM_LOG_STDERR;
-	dm_log_open(cfg->log, cfg->log_facility);
-	/* Block the signals before any thread exists: the main thread takes
-	 * them with sigtimedwait; libmilter's thread gets SIGUSR2 only. */
+	return 0;
+}
+
+/* Signals blocked (before any thread exists: the main thread takes them
+ * with sigtimedwait; libmilter's thread gets SIGUSR2 only), the shared DNS
+ * thread, the spamd pool, the DNS cache, the first configuration published,
+ * then the helper threads. Returns 0 or an exit status. */
+static int start_runtime(struct dm_config *cfg, unsigned long fd_soft, unsigned long fd_hard)
+{
+	char err[200];
+	sigset_t set;
+
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
@@ -494,36 +502,70 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (dm_resolver_start(err, sizeof(err)) < 0) {
 		dm_log(LOG_ERR, "%s", err);
-		report_started(parent, EX_OSERR, 1);
 		return EX_OSERR;
 	}
 	if (dm_runtime_configure(cfg) < 0) {
 		dm_log(LOG_ERR, "out of memory for the spamd pool");
-		report_started(parent, EX_OSERR, 1);
 		return EX_OSERR;
 	}
 	if (dm_dns_cache_init(cfg) < 0)
 		dm_log(LOG_WARNING, "no memory for the DNS cache: running without it");
-	/* A reload may free cfg: keep what the exit path needs. */
-	snprintf(sock_path, sizeof(sock_path), "%s", unix_path(cfg->socket) ? unix_path(cfg->socket) : "");
-	snprintf(pid_path, sizeof(pid_path), "%s", pw == NULL ? cfg->pidfile : "");
 	dm_log(LOG_INFO, "starting: doorman %s on %s (%zu domain policies, %zu dnsbl zones, fd limit %lu%s)",
 	       PACKAGE_VERSION, cfg->socket, cfg->npolicies, cfg->nzones, fd_soft,
 	       fd_soft < fd_hard ? ", could not be raised" : "");
-	dm_snapshot_publish(cfg);
-	cfg = NULL;
+	dm_snapshot_publish(cfg);       /* before anything could reload */
 	if (dm_zonecheck_start() < 0)
 		dm_log(LOG_WARNING, "cannot start the zone self-test thread");
 	if (dm_monitor_start() < 0)
 		dm_log(LOG_WARNING, "cannot start the file descriptor monitor");
 	if (pthread_create(&milter_tid, NULL, milter_thread, NULL) != 0) {
 		dm_log(LOG_ERR, "cannot start the milter thread");
-		report_started(parent, EX_OSERR, 1);
 		return EX_OSERR;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct dm_config *cfg;
+	struct passwd *pw = NULL;
+	unsigned long fd_soft = 0, fd_hard = 0;
+	char sock_path[4096], pid_path[4096];
+	int parent = -1, rc, log_stderr;
+
+	if ((rc = parse_options(argc, argv, &o)) >= 0)
+		return rc;
+	absolute_config_path();
+	if (dm_resolver_library_init() < 0) {
+		fprintf(stderr, "doorman: c-ares initialisation failed\n");
+		return EX_SOFTWARE;
+	}
+	if ((cfg = load(0)) == NULL)
+		return EX_CONFIG;
+	if (o.check_only || o.dump)
+		return check_or_dump(cfg, o.dump);
+	if (cfg->user[0] != '\0' && (pw = getpwnam(cfg->user)) == NULL) {
+		fprintf(stderr, "doorman: %s: user '%s' does not exist\n", config_path, cfg->user);
+		return EX_CONFIG;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* one descriptor per MTA session: take all the system allows (as
+	 * Postfix's master does) */
+	dm_fd_raise_limit(&fd_soft, &fd_hard);
+	if ((rc = become_daemon(cfg, pw, o.foreground, &parent)) != 0)
+		return rc;
+	log_stderr = cfg->log == DM_LOG_STDERR;
+	dm_log_open(cfg->log, cfg->log_facility);
+	/* a reload may free cfg: keep what the exit path needs */
+	snprintf(sock_path, sizeof(sock_path), "%s", unix_path(cfg->socket) ? unix_path(cfg->socket) : "");
+	snprintf(pid_path, sizeof(pid_path), "%s", pw == NULL ? cfg->pidfile : "");
+	if ((rc = start_runtime(cfg, fd_soft, fd_hard)) != 0) {
+		report_started(parent, rc, 1);
+		return rc;
 	}
 	report_started(parent, 0, log_stderr);
 	serve();
-	rc = milter_rc;
 	dm_log(LOG_INFO, "stopping");
 	/* Debian's libmilter leaves the socket behind; a stale one would only
 	 * confuse whoever looks at it next. */
@@ -531,5 +573,5 @@ int main(int argc, char **argv)
 		unlink(sock_path);
 	if (pid_path[0] != '\0')
 		unlink(pid_path);
-	return rc == MI_SUCCESS ? 0 : EX_SOFTWARE;
+	return milter_rc == MI_SUCCESS ? 0 : EX_SOFTWARE;
 }
