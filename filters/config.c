@@ -34,7 +34,7 @@ static const struct key main_keys[] = {
 	{ "doorman", "socket_mode",      K_OCTAL,       O(socket_mode), 0, 0 },
 	{ "doorman", "user",             K_STR,         O(user), 0, 0 },
 	{ "doorman", "pidfile",          K_PATH,        O(pidfile), 0, 0 },
-	{ "doorman", "policy_dir",       K_PATH,        O(policy_dir), 0, 0 },
+	{ "doorman", "policy_dir",       K_STR,         O(policy_dir), 0, 0 },
 	{ "doorman", "hostnames",        K_NAMES,       O(hostnames), 0, 0 },
 	{ "doorman", "addresses",        K_ADDRS,       O(addresses), 0, 0 },
 	{ "doorman", "trusted_networks", K_CIDRS,       O(trusted), 0, 0 },
@@ -544,12 +544,12 @@ struct dm_config *dm_config_load(const char *path, struct dm_errors *errs)
 		free(text);
 	}
 	cfg->policy_dir_explicit = cfg->policy_dir[0] != '\0';
-	if (cfg->file != NULL && cfg->policy_dir[0] == '\0') {
-		/* default: policy.d next to the main file */
-		const char *slash = strrchr(path, '/');
+	if (cfg->file != NULL && cfg->policy_dir[0] != '/') {
+		/* relative (or the default, policy.d): next to the main file, so
+		 * that a configuration works wherever it is unpacked */
+		const char *slash = strrchr(path, '/'), *rel = cfg->policy_dir[0] ? cfg->policy_dir : "policy.d";
 		char *dir;
-		if (asprintf(&dir, "%.*s%spolicy.d", slash ? (int)(slash - path) : 0, path,
-		             slash ? "/" : "") >= 0) {
+		if (asprintf(&dir, "%.*s%s%s", slash ? (int)(slash - path) : 0, path, slash ? "/" : "", rel) >= 0) {
 			free(cfg->policy_dir);
 			cfg->policy_dir = dir;
 		}
