@@ -180,6 +180,7 @@ static void settle_helo(struct dm_connstage *cs)
 
 	cs->findings.helo = cs->hr.findings;
 	cs->findings.helo_reason = cs->hr.reason;
+	cs->findings.helo_part = cs->hr.part;
 	for (i = 0; i < HELO_CHECK_COUNT; i++)
 		cs->findings.helo_reasons[i] = cs->hr.reasons[i][0] ? cs->hr.reasons[i] : NULL;
 	cs->findings.helo_dns_temp = 0;

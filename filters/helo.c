@@ -195,12 +195,15 @@ static void check_fqdn(const char *name, size_t n, size_t tld, size_t nlabels,
 	size_t tn = n - tld;
 
 	if (nlabels < 2) {
+		snprintf(out->part, sizeof(out->part), "%.*s", (int)n, name);
 		add_finding(out, HELO_NON_FQDN, "not a fully-qualified domain name");
 	} else if (in_list(t, tn, reserved_tlds, sizeof(reserved_tlds) / sizeof(reserved_tlds[0]))) {
 		/* t is one of the list's own strings here: safe to quote. */
 		snprintf(why, sizeof(why), "reserved TLD .%.*s", (int)tn, t);
+		snprintf(out->part, sizeof(out->part), ".%.*s", (int)tn, t);
 		add_finding(out, HELO_NON_FQDN, why);
 	} else if (!tld_is_valid(t, tn)) {
+		snprintf(out->part, sizeof(out->part), ".%.*s", (int)tn, t);
 		add_finding(out, HELO_NON_FQDN, "invalid TLD");
 	}
 }

@@ -40,6 +40,8 @@ struct helo_result {
 	char name[256];           /* the lookup name: lowercased, trailing dot removed ("" if none) */
 	char reason[128];         /* short human text for the first finding, e.g. "reserved TLD .local" */
 	char reasons[HELO_CHECK_COUNT][96];   /* the same for every finding ("" where none) */
+	char part[72];            /* what non_fqdn is about: the TLD with its dot (".local") for a
+	                             reserved or invalid TLD, the name for a single label; "" */
 };
 
 /* Classify HELO text of len bytes (may contain NUL, CR, LF, 8-bit bytes: all

@@ -90,8 +90,8 @@ int dm_reply_parse(const char *s, struct dm_reply *out, char *err, size_t errlen
 		}
 		if (c == '%') {
 			char e = text[i + 1];
-			if (e == '\0' || strchr("hcruzts%", e) == NULL) {
-				snprintf(err, errlen, "unknown escape %%%c in reply (known: %%h %%c %%r %%u %%z %%t %%s %%%%)",
+			if (e == '\0' || strchr("hcruztso%", e) == NULL) {
+				snprintf(err, errlen, "unknown escape %%%c in reply (known: %%h %%c %%r %%o %%u %%z %%t %%s %%%%)",
 				         e ? e : ' ');
 				return -1;
 			}
@@ -112,6 +112,7 @@ static const char *var_for(const struct dm_reply_vars *v, char e)
 	case 'z': return v->zone;
 	case 't': return v->txt;
 	case 's': return v->score;
+	case 'o': return v->part;
 	default:  return NULL;
 	}
 }

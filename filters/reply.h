@@ -16,7 +16,7 @@ struct dm_reply {
 
 /* Parse and validate a template: a 4xx or 5xx code, a matching enhanced
  * code (class digit equal to the code's first digit), a non-empty text with
- * only printable ASCII and known %-escapes (%h %c %r %u %z %t %s %%).
+ * only printable ASCII and known %-escapes (%h %c %r %o %u %z %t %s %%).
  * Returns 0, or -1 with a message in err. */
 int dm_reply_parse(const char *s, struct dm_reply *out, char *err, size_t errlen);
 
@@ -30,6 +30,7 @@ struct dm_reply_vars {
 	const char *zone;    /* %z */
 	const char *txt;     /* %t */
 	const char *score;   /* %s */
+	const char *part;    /* %o: the part of the HELO name a finding is about (".local") */
 };
 
 /* Expand tmpl->text into out (always terminated, truncated to fit).

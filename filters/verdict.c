@@ -101,6 +101,7 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 	else
 		v.reason = f->helo_reason;
 	v.url = pol->help_url;
+	v.part = out->reply < HELO_CHECK_COUNT ? f->helo_part : NULL;
 	v.zone = f->dnsbl_zones;
 	v.txt = f->dnsbl_txt;
 	memcpy(out->code, pol->reply[out->reply].code, sizeof(out->code));

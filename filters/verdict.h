@@ -19,6 +19,7 @@ struct dm_findings {
 	int helo_dns_temp;        /* the A/AAAA/MX lookup failed temporarily (nothing found, some errors) */
 	const char *helo_reason;  /* helo_classify's reason text (first finding) */
 	const char *helo_reasons[HELO_CHECK_COUNT];   /* per finding; NULL: use helo_reason */
+	const char *helo_part;    /* "%o": what non_fqdn is about (".local"), or NULL */
 	int dnsbl_score;          /* sum of the weights of the zones that listed the client */
 	const char *dnsbl_zones;  /* "%z": the listing (blocklist) zones, ", "-separated */
 	const char *dnsbl_txt;    /* "%t": a TXT record of a listing zone, or NULL */

@@ -36,6 +36,12 @@ t.check(t.logged("to=<split2@strict.example>",
 t.check(t.logged("to=<split2@strict.example>", "policy=strict.example check=policy_split first_policy=default"),
 	"452 split names both policies")
 
+-- goaway.example words the reply its own way, with the offending TLD
+r = t.session("[192.0.2.55]", "192.0.2.55", bad, "<g@sender.example.org>", { "<goaway1@goaway.example>" })
+t.check(r == R, "goaway policy: refused (" .. t.rname(r) .. ")")
+t.check(t.logged("to=<goaway1@goaway.example>",
+	"554 5.7.1 <senderdomain.local>: Helo command rejected: Go away, bad guy (.local)"), "%o: the TLD in the reply")
+
 -- strict.example rejects an unknown HELO that the default only defers
 r = t.session("[192.0.2.53]", "192.0.2.53", "nx.test.example.net", "<c@sender.example.org>", { "<strict1@strict.example>" })
 t.check(r == R, "strict policy: unknown HELO refused (" .. t.rname(r) .. ")")

@@ -397,6 +397,31 @@ static const struct {
 	{ 1000, NULL },
 };
 
+/* What non_fqdn is about (%o in replies): the TLD with its dot, or the
+ * single label; "" for other findings. */
+struct part_row {
+	const char *helo, *part;
+};
+
+static const struct part_row part_rows[] = {
+	{ "senderdomain.local", ".local" },
+	{ "MAIL.Example.CORP.", ".corp" },
+	{ "host.x1", ".x1" },
+	{ "exchange01", "exchange01" },
+	{ "mx.example.com", "" },
+	{ "localhost", "" },
+	{ "[192.0.2.1]", "" },
+};
+
+START_TEST(test_part)
+{
+	struct helo_result res;
+
+	helo_classify(part_rows[_i].helo, strlen(part_rows[_i].helo), NULL, NULL, &res);
+	ck_assert_str_eq(res.part, part_rows[_i].part);
+}
+END_TEST
+
 START_TEST(test_check_name)
 {
 	const char *got = helo_check_name((enum helo_check)name_rows[_i].check);
@@ -421,6 +446,7 @@ static Suite *helo_suite(void)
 
 	tc = tcase_create("check_name");
 	tcase_add_loop_test(tc, test_check_name, 0, NROWS(name_rows));
+	tcase_add_loop_test(tc, test_part, 0, NROWS(part_rows));
 	suite_add_tcase(s, tc);
 	return s;
 }

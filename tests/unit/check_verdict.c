@@ -102,6 +102,12 @@ static const struct verdict_row verdict_rows[] = {
 	  "helo_literal_mismatch = 554 5.7.1 [%c] is not <%h>; see %u\n", BIT(LITERAL_MISMATCH), 0,
 	  DM_ACT_REJECT, DM_ACT_REJECT, HELO_LITERAL_MISMATCH, "helo_literal_mismatch", "554", "5.7.1",
 	  { "[192.0.2.7] is not <Exchange01>; see https://mail.example.com/policy", NULL } },
+	{ "%o: the part of the HELO name the finding is about", "[replies]\n"
+	  "helo_non_fqdn = 554 5.7.1 <%h>: Helo command rejected: Go away, bad guy (%o)\n", BIT(NON_FQDN), 0,
+	  DM_ACT_REJECT, DM_ACT_REJECT, HELO_NON_FQDN, "helo_non_fqdn", "554", "5.7.1",
+	  { "<Exchange01>: Helo command rejected: Go away, bad guy (.local)", NULL } },
+	{ "%o is empty in other replies", "[replies]\nhelo_unknown = 450 4.7.1 unknown [%o]\n", BIT(UNKNOWN), 0,
+	  DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL, HELO_UNKNOWN, "helo_unknown", "450", "4.7.1", { "unknown []", NULL } },
 };
 
 START_TEST(test_verdict)
@@ -127,6 +133,7 @@ START_TEST(test_verdict)
 	f.helo = r->helo;
 	f.helo_dns_temp = r->dns_temp;
 	f.helo_reason = "not a fully-qualified domain name";
+	f.helo_part = r->reply == HELO_NON_FQDN ? ".local" : NULL;
 	memset(&v, 0, sizeof(v));
 	v.helo = "Exchange01";
 	v.client = "192.0.2.7";
