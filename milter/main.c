@@ -42,6 +42,7 @@
 
 #include "callbacks.h"
 #include "config.h"
+#include "config_lint.h"
 #include "zones.h"
 #include "fdlimit.h"
 #include "log.h"
@@ -96,6 +97,23 @@ static struct dm_config *load(int to_log)
 	return cfg;
 }
 
+static void warn_stderr(void *user, const char *text)
+{
+	(void)user;
+	fprintf(stderr, "doorman: warning: %s\n", text);
+}
+
+static void warn_dump(void *user, const char *text)
+{
+	fprintf(user, "; warning: %s\n", text);
+}
+
+static void warn_log(void *user, const char *text)
+{
+	(void)user;
+	dm_log(LOG_WARNING, "%s", text);
+}
+
 /* SIGUSR1: load, configure the process's runtime state, publish. */
 static void reload(void)
 {
@@ -115,6 +133,7 @@ static void reload(void)
 	npol = cfg->npolicies;
 	nzones = cfg->nzones;
 	gen = cfg->generation;
+	dm_config_lint(cfg, warn_log, NULL);
 	dm_snapshot_publish(cfg);          /* cfg may be gone after this */
 	dm_zonecheck_kick();
 	dm_log(LOG_INFO, "reload: configuration %s loaded (%zu domain policies, %zu dnsbl zones, generation %lu)",
@@ -444,6 +463,8 @@ static int check_or_dump(struct dm_config *cfg, int dump)
 {
 	if (dump) {
 		dm_config_dump(cfg, stdout);
+		if (dm_config_lint(cfg, warn_dump, stdout) > 0)
+			putchar('\n');
 		if (cfg->nzones > 0) {
 			/* the zones' health, as a self-test finds it now */
 			dm_log_open(DM_LOG_STDERR, 0);
@@ -451,6 +472,7 @@ static int check_or_dump(struct dm_config *cfg, int dump)
 			dm_zonecheck_run(cfg, stdout);
 		}
 	} else {
+		dm_config_lint(cfg, warn_stderr, NULL);
 		printf("doorman: %s: configuration OK (%zu domain policies)\n", config_path, cfg->npolicies);
 	}
 	dm_config_free(cfg);
@@ -513,6 +535,7 @@ static int start_runtime(struct dm_config *cfg, unsigned long fd_soft, unsigned 
 	dm_log(LOG_INFO, "starting: doorman %s on %s (%zu domain policies, %zu dnsbl zones, fd limit %lu%s)",
 	       PACKAGE_VERSION, cfg->socket, cfg->npolicies, cfg->nzones, fd_soft,
 	       fd_soft < fd_hard ? ", could not be raised" : "");
+	dm_config_lint(cfg, warn_log, NULL);
 	dm_snapshot_publish(cfg);       /* before anything could reload */
 	if (dm_zonecheck_start() < 0)
 		dm_log(LOG_WARNING, "cannot start the zone self-test thread");

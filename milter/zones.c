@@ -117,6 +117,28 @@ static void purge(const struct dm_config *cfg)
 	pthread_mutex_unlock(&lock);
 }
 
+/* Every list suspended: the [dnsbl] checks do nothing. Said once when it
+ * happens (and on -d), and once when it is over. */
+static void warn_all_suspended(const struct dm_config *cfg, int suspended, FILE *report)
+{
+	static int all_down;
+	size_t i, tested = 0;
+
+	for (i = 0; i < cfg->nzones && i < MAX_HEALTH; i++)
+		tested += first_of(cfg, i) == i;
+	if (tested > 0 && (size_t)suspended == tested) {
+		if (report != NULL)
+			fprintf(report, "; warning: every DNS list is suspended: the [dnsbl] checks do nothing\n");
+		else if (!all_down)
+			dm_log(LOG_WARNING, "every DNS list is suspended by its self-test: the [dnsbl] checks do nothing "
+			       "until one passes");
+		all_down = 1;
+	} else if (all_down && report == NULL) {
+		dm_log(LOG_NOTICE, "a DNS list passed its self-test again: the [dnsbl] checks act");
+		all_down = 0;
+	}
+}
+
 int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 {
 	struct dm_resolver *res;
@@ -163,6 +185,7 @@ int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 			        h == DNSBL_SUSPENDED ? "SUSPENDED: " : "healthy", h == DNSBL_SUSPENDED ? reason : "");
 	}
 	dm_resolver_free(res);
+	warn_all_suspended(cfg, suspended, report);
 	return suspended;
 }
 
