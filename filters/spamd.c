@@ -344,7 +344,10 @@ int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
 	while (ntried < SPAMD_BACKENDS_MAX) {
 		acq = spamd_pool_acquire(pool, tried, ntried, s->deadline, &s->slot);
 		if (acq == SPAMD_ACQ_NONE) {
-			if (ntried == 0)
+			struct spamd_backend_stats st;
+			if (ntried == 0 && spamd_pool_stats(pool, &st, 1) > 0)
+				put_err(err, errlen, 0, "no usable spamd server: each failed the GTUBE self-test");
+			else if (ntried == 0)
 				put_err(err, errlen, 0, "no spamd server configured");
 			break;
 		}
@@ -537,4 +540,34 @@ const char *spamd_outcome_name(enum spamd_outcome o)
 	static const char *const names[] = { "ok", "io", "timeout", "code", "malformed" };
 
 	return (unsigned)o < sizeof(names) / sizeof(names[0]) ? names[o] : "?";
+}
+
+enum spamd_selftest spamd_selftest(const struct spamd_backend *b, unsigned connect_timeout_ms,
+                                   unsigned timeout_ms, struct spamd_answer *a)
+{
+	static const char msg[] =
+		"Subject: doorman self-test\r\nMessage-ID: <self-test@doorman.invalid>\r\n\r\n"
+		"XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\r\n";
+	struct spamd_pool *pool = spamd_pool_new(b, 1, 1, 0);   /* its own: the shared one is not touched */
+	struct spamd_session *s;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->backend, sizeof(a->backend), "%s", b->name);
+	if (pool == NULL) {
+		a->outcome = SPAMD_ERR_IO;
+		snprintf(a->error, sizeof(a->error), "out of memory");
+		return SPAMD_UNREACHABLE;
+	}
+	if (spamd_begin(pool, SPAMD_CMD_CHECK, NULL, connect_timeout_ms, timeout_ms, 0, &s, a->error,
+	                sizeof(a->error)) < 0) {
+		a->outcome = SPAMD_ERR_IO;
+		spamd_pool_free(pool);
+		return SPAMD_UNREACHABLE;
+	}
+	spamd_write(s, msg, sizeof(msg) - 1);
+	spamd_end(s, a);
+	spamd_pool_free(pool);
+	if (a->outcome != SPAMD_OK)
+		return SPAMD_UNREACHABLE;
+	return a->reply.is_spam ? SPAMD_FLAGS_GTUBE : SPAMD_MISSES_GTUBE;
 }

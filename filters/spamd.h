@@ -91,7 +91,14 @@ struct spamd_backend_stats {
 	unsigned long failures;        /* connect failures + answers that were no verdict */
 	unsigned in_flight;            /* sessions open right now */
 	unsigned backoff_left_ms;      /* 0: not in backoff */
+	int unusable;                  /* failed the GTUBE self-test */
 };
+
+/* Take a configured backend out of use (usable 0: it failed the GTUBE
+ * self-test, so every message it scored would pass) or back in. Returns
+ * whether it was usable before, or -1 when no configured backend has that
+ * name. A reconfigure keeps the mark of a backend that stays. */
+int spamd_pool_set_usable(struct spamd_pool *pool, const char *name, int usable);
 
 /* Copy the counters of up to max configured backends into out; returns
  * the number configured. Consistent snapshot (taken under the pool lock). */
@@ -166,5 +173,21 @@ enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a);
 void spamd_abort(struct spamd_session *s);
 
 const char *spamd_outcome_name(enum spamd_outcome o);   /* "ok", "io", "timeout", ... */
+
+/* ------------------------------------------------------------ self-test */
+
+enum spamd_selftest {
+	SPAMD_FLAGS_GTUBE = 0,   /* scored GTUBE as spam: a spamd that reads doorman's stream */
+	SPAMD_MISSES_GTUBE,      /* a verdict, but not spam: it would let every message pass
+	                            (rspamd's spamc protocol reads only a body with Content-length) */
+	SPAMD_UNREACHABLE        /* no verdict (connect, timeout, error): failover handles that */
+};
+
+/* Send backend b one small message with the GTUBE test string, as a
+ * message is sent (CHECK, no Content-length, half-close), within
+ * timeout_ms. Fills *a (its outcome and error text say why when
+ * unreachable). */
+enum spamd_selftest spamd_selftest(const struct spamd_backend *b, unsigned connect_timeout_ms,
+                                   unsigned timeout_ms, struct spamd_answer *a);
 
 #endif

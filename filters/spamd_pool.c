@@ -27,6 +27,7 @@ struct spamd_slot {
 	uint64_t until;              /* backoff ends at this time (0: none) */
 	uint64_t last_fail;          /* pool->failures when it last failed */
 	int active;                  /* in the configured list */
+	int unusable;                /* failed the GTUBE self-test: never picked */
 	struct spamd_slot *next;     /* every slot the pool holds */
 };
 
@@ -152,10 +153,27 @@ size_t spamd_pool_stats(struct spamd_pool *pool, struct spamd_backend_stats *out
 		out[i].failures = s->failures;
 		out[i].in_flight = s->in_flight;
 		out[i].backoff_left_ms = s->until > now ? (unsigned)(s->until - now) : 0;
+		out[i].unusable = s->unusable;
 	}
 	n = pool->n;
 	pthread_mutex_unlock(&pool->mu);
 	return n;
+}
+
+int spamd_pool_set_usable(struct spamd_pool *pool, const char *name, int usable)
+{
+	struct spamd_slot *s;
+	int was = -1;
+
+	pthread_mutex_lock(&pool->mu);
+	for (s = pool->all; s != NULL; s = s->next)
+		if (s->active && strcmp(s->b.name, name) == 0) {
+			was = !s->unusable;
+			s->unusable = !usable;
+		}
+	pthread_cond_broadcast(&pool->cv);
+	pthread_mutex_unlock(&pool->mu);
+	return was;
 }
 
 unsigned spamd_pool_max_parallel(struct spamd_pool *pool)
@@ -201,7 +219,7 @@ int spamd_pool_acquire(struct spamd_pool *pool, struct spamd_slot *const *tried,
 		for (i = 0; i < pool->n && pick == NULL; i++) {
 			struct spamd_slot *s = pool->order[i];
 
-			if (was_tried(s, tried, ntried))
+			if (was_tried(s, tried, ntried) || s->unusable)
 				continue;
 			if (s->until > now) {
 				if (s->until < wake)

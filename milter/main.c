@@ -50,6 +50,7 @@
 #include "resolver.h"
 #include "runtime.h"
 #include "snapshot.h"
+#include "spamd_health.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "?"
@@ -470,6 +471,10 @@ static int check_or_dump(struct dm_config *cfg, int dump)
 			dm_log_open(DM_LOG_STDERR, 0);
 			printf("\n; zone self-test (127.0.0.2 listed, 127.0.0.1 not):\n");
 			dm_zonecheck_run(cfg, stdout);
+		}
+		if (cfg->nspamd > 0) {
+			printf("\n; spamd self-test (GTUBE must be spam):\n");
+			dm_spamd_selftest_run(cfg, stdout);
 		}
 	} else {
 		dm_config_lint(cfg, warn_stderr, NULL);

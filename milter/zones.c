@@ -14,6 +14,7 @@
 
 #include "dnsbl.h"
 #include "monitor.h"
+#include "spamd_health.h"
 #include "zones.h"
 #include "log.h"
 #include "resolver.h"
@@ -212,6 +213,8 @@ static void *zonecheck_thread(void *arg)
 			dm_zonecheck_run(cfg, NULL);
 		else
 			purge(NULL);      /* no self-test: no zone stays suspended */
+		if (cfg != NULL)
+			dm_spamd_selftest_run(cfg, NULL);
 		dm_snapshot_unpin(cfg);
 		dm_monitor_log_counters();
 		/* sleep until the next round, or until a reload kicks us */

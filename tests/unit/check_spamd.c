@@ -1002,6 +1002,58 @@ START_TEST(reconfigure_keeps_state)
 }
 END_TEST
 
+/* The GTUBE self-test: a spamd that scores it as spam, one that answers
+ * but does not read the stream (rspamd's spamc protocol without a
+ * Content-length says "Spam: False ; 0.00 / 15.00"), one that is down.
+ * A backend that misses GTUBE is taken out of use. */
+START_TEST(selftest_gtube)
+{
+	struct fake *good = fake_new(0, 800, 8, 0), *deaf = fake_new(0, 801, 8, 0), *down = fake_new(0, 802, 8, 0);
+	struct spamd_backend b[3];
+	struct spamd_answer a;
+	struct spamd_session *s;
+	struct spamd_pool *p;
+	char list[600], err[256], head[128];
+	size_t n;
+
+	fake_set(good, FM_REPLY, R(OKL "Spam: True ; 1000.0 / 5.0\r\n\r\n"));
+	fake_set(deaf, FM_REPLY, R(OKL "Spam: False ; 0.00 / 15.00\r\n\r\n"));
+	fake_set(down, FM_CLOSE, "", 0);
+	ck_assert_int_eq(pthread_create(&good->th, NULL, fake_main, good), 0);
+	ck_assert_int_eq(pthread_create(&deaf->th, NULL, fake_main, deaf), 0);
+	ck_assert_int_eq(pthread_create(&down->th, NULL, fake_main, down), 0);
+	snprintf(list, sizeof(list), "%s %s %s", deaf->spec, good->spec, down->spec);
+	ck_assert_int_eq(spamd_backends_parse(list, b, 3, &n, err, sizeof(err)), 0);
+
+	ck_assert_int_eq(spamd_selftest(&b[1], 1000, 3000, &a), SPAMD_FLAGS_GTUBE);
+	fake_seen(good, NULL, NULL, NULL, head, sizeof(head));
+	ck_assert_ptr_nonnull(strstr(head, "CHECK SPAMC/1.5"));     /* sent as a message is sent */
+	ck_assert_int_eq(spamd_selftest(&b[0], 1000, 3000, &a), SPAMD_MISSES_GTUBE);
+	ck_assert_int_eq(spamd_selftest(&b[2], 1000, 3000, &a), SPAMD_UNREACHABLE);
+
+	/* the deaf one first in order: out of use, the message goes to the next */
+	p = pool_of(list, 2, 0);
+	ck_assert_int_eq(spamd_pool_set_usable(p, b[0].name, 0), 1);
+	ck_assert_int_eq(spamd_pool_set_usable(p, "unix:/nowhere", 0), -1);
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 3000, 0, &s, err, sizeof(err)), 0);
+	ck_assert_str_eq(spamd_session_backend(s), good->spec);
+	spamd_abort(s);
+	/* none usable: said plainly */
+	spamd_pool_set_usable(p, b[1].name, 0);
+	spamd_pool_set_usable(p, b[2].name, 0);
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 300, 0, &s, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "no usable spamd server: each failed the GTUBE self-test");
+	/* back in use */
+	ck_assert_int_eq(spamd_pool_set_usable(p, b[1].name, 1), 0);
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 3000, 0, &s, err, sizeof(err)), 0);
+	spamd_abort(s);
+	spamd_pool_free(p);
+	fake_free(good, 1);
+	fake_free(deaf, 1);
+	fake_free(down, 1);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- suite */
 
 static void make_tmpdir(void)
@@ -1054,6 +1106,7 @@ static Suite *spamd_suite(void)
 	tcase_add_loop_test(tc, backoff, 0, 2);
 	tcase_add_test(tc, abort_and_misuse);
 	tcase_add_test(tc, reconfigure_keeps_state);
+	tcase_add_test(tc, selftest_gtube);
 	suite_add_tcase(s, tc);
 	return s;
 }
