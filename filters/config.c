@@ -512,6 +512,8 @@ static void note_one(struct dm_config *cfg, const struct dm_policy *pol)
 		return;
 	if (pol->dnsbl_mode != DM_MODE_OFF && strstr(pol->reply[DM_REPLY_DNSBL].text, "%t") != NULL)
 		cfg->want_txt = 1;
+	if (pol->explain)
+		cfg->want_explain = 1;
 	for (i = 0; i < DM_RDNS_CHECK_COUNT; i++)
 		if (pol->rdns_mode != DM_MODE_OFF && pol->rdns_action[i] != DM_ACT_OFF)
 			cfg->want_rdns = 1;

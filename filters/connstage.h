@@ -96,4 +96,8 @@ void dm_connstage_poll(struct dm_connstage *cs);
  * settle cs->findings. */
 void dm_connstage_collect(struct dm_connstage *cs);
 
+/* The findings so far, for logs and headers: "non_fqdn,unknown",
+ * "dns_error", "rdns_none" ... or "none". */
+void dm_connstage_findings(const struct dm_connstage *cs, char *out, size_t outlen);
+
 #endif

@@ -465,6 +465,44 @@ int hdr_subject_tag(char *out, size_t outlen, const char *old, const char *tag)
 	return cut;
 }
 
+/* ------------------------------------------------------------ X-Doorman */
+
+#define EXPLAIN_COL 11      /* strlen("X-Doorman: ") */
+
+/* One "key=value" item, the value cleaned, after "; " unless first. */
+static void explain_item(struct hw *w, const char *key, const char *value, const char *paren)
+{
+	char v[HDR_FIELD_MAX + 1], p[HDR_FIELD_MAX + 1], item[2 * HDR_FIELD_MAX + 48];
+	int n;
+
+	hdr_clean_value(v, sizeof(v), value, value ? strlen(value) : 0, HDR_FIELD_MAX, 0);
+	hdr_clean_value(p, sizeof(p), paren, paren ? strlen(paren) : 0, HDR_FIELD_MAX, 0);
+	n = snprintf(item, sizeof(item), "%s=%s%s%s%s", key, v[0] ? v : "-", p[0] ? " (" : "", p, p[0] ? ")" : "");
+	if (n < 0)
+		return;
+	if (w->len > 0 && hw_put(w, ";", 1) < 0)
+		return;
+	hw_word(w, item, (size_t)n, w->len > 0);
+}
+
+int hdr_explain(char *out, size_t outlen, const struct hdr_explain *e)
+{
+	char score[16];
+	struct hw w;
+
+	hw_init(&w, out, outlen, EXPLAIN_COL);
+	if (e == NULL)
+		return -1;
+	snprintf(score, sizeof(score), "%d", e->dnsbl);
+	explain_item(&w, "policy", e->policy, NULL);
+	explain_item(&w, "findings", e->helo, e->helo_how);
+	explain_item(&w, "dnsbl", score, e->zones);
+	explain_item(&w, "rdns", e->rdns, NULL);
+	if (e->spam != NULL)
+		explain_item(&w, "spam", e->spam, NULL);
+	return w.cut ? 1 : 0;
+}
+
 /* ---------------------------------------------------------------- Received */
 
 int hdr_date(char *out, size_t outlen, time_t t)

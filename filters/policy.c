@@ -136,6 +136,7 @@ static const struct pkey keys[] = {
 	{ "spam", "scan_authenticated", P_NAMED, F(scan_authenticated), NAMES(bool_names), 0, 0, "yes or no", NULL },
 	{ "spam", "scan_allowlisted", P_NAMED, F(scan_allowlisted), NAMES(bool_names), 0, 0, "yes or no", NULL },
 	{ "spam", "details", P_NAMED, F(spam_detail), NAMES(detail_names), 0, 0, "score, tests or report", NULL },
+	{ "spam", "explain", P_NAMED, F(explain), NAMES(bool_names), 0, 0, "yes or no", NULL },
 	REPLY(HELO_INVALID), REPLY(HELO_LOCALHOST), REPLY(HELO_FORGED), REPLY(HELO_BARE_IP),
 	REPLY(HELO_LITERAL_MISMATCH), REPLY(HELO_NON_FQDN), REPLY(HELO_UNKNOWN),
 	REPLY(DM_REPLY_HELO_DNS_ERROR), REPLY(DM_REPLY_DNSBL), REPLY(DM_REPLY_RDNS_NONE),

@@ -56,6 +56,7 @@ struct dm_policy {
 	char spamd_user[128];                      /* %d recipient domain, %r recipient */
 	int on_error_tempfail;                     /* 0: accept unscanned, 1: 451 */
 	int scan_authenticated, scan_allowlisted;
+	int explain;                               /* X-Doorman: the findings and what was done */
 	enum dm_spam_detail spam_detail;           /* tests = yes: SYMBOLS; report = yes: REPORT */
 	struct dm_reply reply[DM_REPLY_COUNT];
 	char help_url[200];

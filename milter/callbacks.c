@@ -69,7 +69,8 @@ sfsistat dm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned
                       unsigned long *pf2, unsigned long *pf3)
 {
 	struct dm_config *cfg = dm_snapshot_pin();
-	int content = cfg != NULL && dm_content_enabled(cfg);
+	/* headers and body: for spamd, or for an X-Doorman explanation */
+	int content = cfg != NULL && (dm_content_enabled(cfg) || cfg->want_explain);
 	unsigned long want = SMFIF_SETSYMLIST | SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE;
 	/* Steps we never use; without spamd, headers and body are not needed either. */
 	unsigned long skip = SMFIP_NOUNKNOWN | SMFIP_NODATA;
@@ -318,6 +319,9 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 		break;
 	}
 	/* only an accepted recipient changes the message */
+	if (c->msg->rcpt_how[0] == '\0' && o != DM_RCPT_ACCEPT)
+		snprintf(c->msg->rcpt_how, sizeof(c->msg->rcpt_how), "%s",
+		         o == DM_RCPT_SHADOW ? "shadow" : o == DM_RCPT_EXEMPT ? "exempt" : "auth");
 	c->msg->has_exempt |= rc.exempt;
 	if (c->msg->policy == NULL)
 		snprintf(c->msg->rcpt, sizeof(c->msg->rcpt), "%s", rcpt);
@@ -360,6 +364,8 @@ sfsistat dm_eom(SMFICTX *ctx)
 	if (dm_content_enabled(c->cfg)) {
 		rc = dm_content_eom(c, ctx, qid);
 	} else {
+		if (c->msg->policy != NULL && c->msg->policy->explain)
+			dm_content_explain(c, ctx, NULL);
 		dm_log(LOG_INFO, "%s: accept: client=%s[%s] helo=<%s> from=<%s> rcpts=%u policy=%s dnsbl=%d%s%s%s%s%s total_ms=%u",
 		       qid, c->client_name, c->client_ip, c->helo, c->msg->from, c->msg->rcpt_ok,
 		       c->msg->policy ? c->msg->policy->name : "-", c->cs.findings.dnsbl_score,
@@ -381,25 +387,6 @@ sfsistat dm_abort(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
-static void findings_list(const struct dm_connstage *cs, char *out, size_t outlen)
-{
-	unsigned bits = cs->collected ? cs->findings.helo : cs->hr.findings;
-	size_t o = 0;
-	int i;
-
-	out[0] = '\0';
-	for (i = 0; i < HELO_CHECK_COUNT && o < outlen; i++)
-		if (bits & HELO_BIT(i))
-			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "", helo_check_name((enum helo_check)i));
-	if (cs->collected && cs->findings.helo_dns_temp && o < outlen)
-		o += (size_t)snprintf(out + o, outlen - o, "%sdns_error", o ? "," : "");
-	for (i = 0; cs->collected && i < DM_RDNS_CHECK_COUNT && o < outlen; i++)
-		if (cs->findings.rdns & (1u << i))
-			o += (size_t)snprintf(out + o, outlen - o, "%srdns_%s", o ? "," : "",
-			                      dm_rdns_check_name((enum dm_rdns_check)i));
-	if (o == 0)
-		snprintf(out, outlen, "none");
-}
 
 sfsistat dm_close(SMFICTX *ctx)
 {
@@ -414,7 +401,7 @@ sfsistat dm_close(SMFICTX *ctx)
 		dm_log(LOG_INFO, "close: client=%s[%s] trusted=yes total_ms=%u", c->client_name, c->client_ip,
 		       (unsigned)(dm_now_ms() - c->t_connect));
 	} else {
-		findings_list(&c->cs, found, sizeof(found));
+		dm_connstage_findings(&c->cs, found, sizeof(found));
 		dm_log(LOG_INFO, "close: client=%s[%s] helo=<%s> helos=%u findings=%s dns=%s dnsbl=%d zones=%s rdns=%s "
 		       "dns_ms=%u wait_ms=%u msgs=%u rcpt_ok=%u rcpt_rejected=%u rcpt_deferred=%u total_ms=%u",
 		       c->client_name, c->client_ip, c->helo, c->cs.helo_count, found, c->cs.helo_dns,

@@ -14,7 +14,7 @@
 
 #define LOG_MAX 100             /* bound on any outside text in a log line */
 
-#define XSPAM_NAMES 16
+#define XSPAM_NAMES 17        /* our 6 names and 11 others */
 
 struct msgctx {
 	char from[LOG_MAX + 1];
@@ -23,6 +23,8 @@ struct msgctx {
 	const struct dm_policy *policy;   /* of the first accepted recipient */
 	unsigned rcpt_ok, rcpt_rejected, rcpt_deferred;
 	char shadowed[32];            /* check name that was shadowed, for the summary */
+	char rcpt_how[8];             /* how a refusing finding was let through at RCPT: shadow,
+	                                 exempt, auth ("" when none was) */
 	uint64_t t_start;
 	/* content stage (content.c) */
 	int scan_decided;             /* whether to scan is settled */

@@ -116,7 +116,7 @@ static void decide_scan(struct connctx *c, SMFICTX *ctx)
 /* The names doorman itself adds: their incoming copies are always deleted,
  * however many other X-Spam-* names a sender piles up first. */
 static const char *const our_names[] = {
-	"X-Spam-Status", "X-Spam-Flag", "X-Spam-Score", "X-Spam-Level", "X-Spam-Report",
+	"X-Spam-Status", "X-Spam-Flag", "X-Spam-Score", "X-Spam-Level", "X-Spam-Report", "X-Doorman",
 };
 #define NOURS (sizeof(our_names) / sizeof(our_names[0]))
 
@@ -154,7 +154,7 @@ sfsistat dm_content_header(struct connctx *c, SMFICTX *ctx, const char *name, co
 	if (value == NULL)
 		value = "";
 	m->size += strlen(name) + strlen(value) + 4;
-	if (strncasecmp(name, "X-Spam-", 7) == 0)
+	if (strncasecmp(name, "X-Spam-", 7) == 0 || strcasecmp(name, "X-Doorman") == 0)
 		remember_xspam(m, name);
 	/* the whole Subject (one byte more says "too long to tag") */
 	if (m->subject == NULL && strcasecmp(name, "Subject") == 0)
@@ -314,6 +314,8 @@ static sfsistat unscanned(struct connctx *c, SMFICTX *ctx, const char *qid, cons
 	}
 	if (hdr_spam_unscanned(v, sizeof(v), why) >= 0)
 		add_header(ctx, "X-Spam-Status", v);
+	if (cc.pol->explain)
+		dm_content_explain(c, ctx, "unscanned");
 	log_scan(c, qid, "unscanned", cv.check, "-", NULL, a, why);
 	return SMFIS_CONTINUE;
 }
@@ -340,10 +342,30 @@ static void add_spam_headers(struct connctx *c, SMFICTX *ctx, const char *qid, c
 	if (pol->spam_detail == DM_SPAM_REPORT && a->reply.report[0] != '\0' &&
 	    hdr_spam_report(v, sizeof(v), a->reply.report, strlen(a->reply.report)) >= 0 && v[0] != '\0')
 		add_header(ctx, "X-Spam-Report", v);
-	if (m->shadowed[0] != '\0') {
+	if (m->shadowed[0] != '\0' && !pol->explain) {
 		snprintf(v, sizeof(v), "shadow: would have refused at RCPT (check=%s)", m->shadowed);
 		add_header(ctx, "X-Doorman", v);
 	}
+}
+
+void dm_content_explain(struct connctx *c, SMFICTX *ctx, const char *spam)
+{
+	struct hdr_explain e;
+	char found[200], v[1024];
+
+	if (!dm_content_enabled(c->cfg))
+		delete_xspam(c->msg, ctx);     /* the content stage deleted them already */
+	dm_connstage_findings(&c->cs, found, sizeof(found));
+	memset(&e, 0, sizeof(e));
+	e.policy = policy_of(c)->name;
+	e.helo = found;
+	e.helo_how = c->msg->rcpt_how[0] ? c->msg->rcpt_how : NULL;
+	e.dnsbl = c->cs.findings.dnsbl_score;
+	e.zones = c->cs.listed[0] ? c->cs.listed : NULL;
+	e.rdns = c->cs.rdns;
+	e.spam = spam;
+	if (hdr_explain(v, sizeof(v), &e) >= 0)
+		add_header(ctx, "X-Doorman", v);
 }
 
 sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
@@ -364,6 +386,11 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 		settle_scan(c, ctx);
 	delete_xspam(m, ctx);
 	if (m->no_scan[0] != '\0') {
+		if (pol->explain) {
+			char why[96];
+			snprintf(why, sizeof(why), "not scanned (%.60s)", m->no_scan);
+			dm_content_explain(c, ctx, why);
+		}
 		log_scan(c, qid, "skip", "spam_skip", "-", NULL, NULL, m->no_scan);
 		return SMFIS_CONTINUE;
 	}
@@ -392,6 +419,13 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 		return SMFIS_REJECT;
 	}
 	add_spam_headers(c, ctx, qid, &a, &cv, score);
+	if (pol->explain) {
+		char what[96];
+		snprintf(what, sizeof(what), "%s %s%s%s", sr, dm_content_action_name(cv.action),
+		         pol->spam_mode == DM_MODE_SHADOW && cv.would != DM_CONTENT_PASS ? " shadow=would_" : "",
+		         pol->spam_mode == DM_MODE_SHADOW && cv.would != DM_CONTENT_PASS ? dm_content_action_name(cv.would) : "");
+		dm_content_explain(c, ctx, what);
+	}
 	if (cv.action == DM_CONTENT_QUARANTINE) {
 		char reason[128];
 		snprintf(reason, sizeof(reason), "doorman: spam score %s >= %.1f", score, pol->quarantine_score);

@@ -17,6 +17,11 @@ sfsistat dm_content_eoh(struct connctx *c, SMFICTX *ctx);
 sfsistat dm_content_body(struct connctx *c, SMFICTX *ctx, const unsigned char *chunk, size_t len);
 /* Decide, change headers, log the message's summary line. */
 sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid);
+/* For a policy with [spam] explain = yes: delete the incoming X-Doorman
+ * (and X-Spam-*) copies and add X-Doorman with the findings, how they were
+ * handled and spam (what spamd's score did, or NULL without a scan). */
+void dm_content_explain(struct connctx *c, SMFICTX *ctx, const char *spam);
+
 /* Message aborted or done: close the spamd session, free message state. */
 void dm_content_reset(struct msgctx *m);
 

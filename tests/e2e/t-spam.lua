@@ -31,4 +31,22 @@ t.check(st ~= nil and string.find(st, "^Yes, score=1%d%d%d%.%d required=5.0 test
 local sc = mt.getheader(conn, "X-Spam-Score", 0)
 t.check(sc ~= nil and string.find(sc, "^1%d%d%d%.%d$") ~= nil, "X-Spam-Score " .. tostring(sc))
 mt.disconnect(conn)
+
+-- explain = yes: X-Doorman says what doorman found and did; a spoofed copy goes
+conn = t.open("[192.0.2.20]", "192.0.2.20")
+assert(mt.helo(conn, "senderdomain.local") == nil)
+assert(mt.mailfrom(conn, "<s@sender.example.org>") == nil)
+assert(mt.rcptto(conn, "<lua2@explain.example>") == nil)
+t.check(mt.getreply(conn) == SMFIR_CONTINUE, "explain: shadowed HELO, recipient accepted")
+mt.header(conn, "Subject", "hello")
+mt.header(conn, "X-Doorman", "policy=default; findings=none")
+mt.eoh(conn)
+mt.bodystring(conn, "GTUBE:\r\n" .. gtube .. "\r\n")
+mt.macro(conn, SMFIC_MAIL, "i", "4QSPAM2")
+assert(mt.eom(conn) == nil)
+t.check(mt.eom_check(conn, MT_HDRDELETE, "X-Doorman"), "explain: the spoofed X-Doorman deleted")
+local x = mt.getheader(conn, "X-Doorman", 0)
+t.check(x ~= nil and string.find(x, "^policy=explain.example; findings=non_fqdn,unknown %(shadow%); dnsbl=0;") ~= nil
+	and string.find(x, "spam=1%d%d%d%.%d/5.0 tag") ~= nil, "X-Doorman: " .. tostring(x))
+mt.disconnect(conn)
 t.finish()

@@ -20,7 +20,7 @@
 #define CANARY 'Z'
 
 enum kind { K_CLEAN, K_STATUS, K_UNSCANNED, K_SCORE, K_LEVEL, K_REPORT, K_SUBJECT, K_RECEIVED,
-            K_DATE };
+            K_DATE, K_EXPLAIN };
 
 struct row {
 	const char *name;
@@ -31,6 +31,7 @@ struct row {
 	unsigned flag;          /* clean: flags; status: is_spam */
 	double x, y;            /* score, required; clean: max; date: time */
 	const struct hdr_received *rcv;
+	const struct hdr_explain *ex;
 	size_t outlen;          /* 0: BUF */
 	int ret;
 	const char *want;       /* exact value; NULL: not checked */
@@ -80,15 +81,22 @@ static const struct hdr_received rcv_noaddr = {
 	"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww"
 
 /* row makers: name, inputs..., outlen, ret, want, has, hasnot */
-#define CL(nm, s, fl, mx, ol, r, w) { nm, K_CLEAN, s, sizeof(s) - 1, NULL, fl, mx, 0, NULL, ol, r, w, NULL, NULL, 0 }
-#define ST(nm, sp, sc, rq, t, ol, r, w, h) { nm, K_STATUS, t, 0, NULL, sp, sc, rq, NULL, ol, r, w, h, NULL, 1 }
-#define UN(nm, s, ol, r, w) { nm, K_UNSCANNED, s, 0, NULL, 0, 0, 0, NULL, ol, r, w, NULL, NULL, 0 }
-#define SC(nm, sc, ol, r, w) { nm, K_SCORE, NULL, 0, NULL, 0, sc, 0, NULL, ol, r, w, NULL, NULL, 0 }
-#define LV(nm, sc, n) { nm, K_LEVEL, NULL, 0, NULL, 0, sc, 0, NULL, 0, 0, NULL, NULL, NULL, n }
-#define RP(nm, s, ol, r, w, h, hn) { nm, K_REPORT, s, sizeof(s) - 1, NULL, 0, 0, 0, NULL, ol, r, w, h, hn, 1 }
-#define SU(nm, old, tag, ol, r, w) { nm, K_SUBJECT, old, 0, tag, 0, 0, 0, NULL, ol, r, w, NULL, NULL, 0 }
-#define RC(nm, rc, ol, r, w, h, hn) { nm, K_RECEIVED, NULL, 0, NULL, 0, 0, 0, rc, ol, r, w, h, hn, 0 }
-#define DT(nm, t, ol, r, w) { nm, K_DATE, NULL, 0, NULL, 0, t, 0, NULL, ol, r, w, NULL, NULL, 0 }
+#define CL(nm, s, fl, mx, ol, r, w) { nm, K_CLEAN, s, sizeof(s) - 1, NULL, fl, mx, 0, NULL, NULL, ol, r, w, NULL, NULL, 0 }
+#define ST(nm, sp, sc, rq, t, ol, r, w, h) { nm, K_STATUS, t, 0, NULL, sp, sc, rq, NULL, NULL, ol, r, w, h, NULL, 1 }
+#define UN(nm, s, ol, r, w) { nm, K_UNSCANNED, s, 0, NULL, 0, 0, 0, NULL, NULL, ol, r, w, NULL, NULL, 0 }
+#define SC(nm, sc, ol, r, w) { nm, K_SCORE, NULL, 0, NULL, 0, sc, 0, NULL, NULL, ol, r, w, NULL, NULL, 0 }
+#define LV(nm, sc, n) { nm, K_LEVEL, NULL, 0, NULL, 0, sc, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, n }
+#define RP(nm, s, ol, r, w, h, hn) { nm, K_REPORT, s, sizeof(s) - 1, NULL, 0, 0, 0, NULL, NULL, ol, r, w, h, hn, 1 }
+#define SU(nm, old, tag, ol, r, w) { nm, K_SUBJECT, old, 0, tag, 0, 0, 0, NULL, NULL, ol, r, w, NULL, NULL, 0 }
+#define RC(nm, rc, ol, r, w, h, hn) { nm, K_RECEIVED, NULL, 0, NULL, 0, 0, 0, rc, NULL, ol, r, w, h, hn, 0 }
+#define EX(nm, ex, ol, r, w, h) { nm, K_EXPLAIN, NULL, 0, NULL, 0, 0, 0, NULL, ex, ol, r, w, h, NULL, 1 }
+#define DT(nm, t, ol, r, w) { nm, K_DATE, NULL, 0, NULL, 0, t, 0, NULL, NULL, ol, r, w, NULL, NULL, 0 }
+
+static const struct hdr_explain ex_shadow = { "dest.example", "non_fqdn,unknown", "shadow", 3,
+                                              "bl.example, bl2.example", "ok", "6.3/5.0 tag" };
+static const struct hdr_explain ex_plain = { "default", "none", NULL, 0, NULL, "-", NULL };
+static const struct hdr_explain ex_hostile = { "default", "non_fqdn\r\nX-Evil: 1", "exempt", -2, NULL, "none",
+                                               "unscanned" };
 
 static const struct row rows[] = {
 	/* hdr_clean_value */
@@ -187,6 +195,13 @@ static const struct row rows[] = {
 	SU("UTF-8 not split when cut", "caf\xc3\xa9 ok", "[SPAM]", 12, 1, "[SPAM] caf"),
 	SU("tag does not fit: old kept", "hello", "[SPAM]", 6, 1, "hello"),
 
+	/* X-Doorman */
+	EX("explain: everything", &ex_shadow, 0, 0, "policy=dest.example; findings=non_fqdn,unknown (shadow);\n"
+	   "\tdnsbl=3 (bl.example, bl2.example); rdns=ok; spam=6.3/5.0 tag", NULL),
+	EX("explain: nothing found, no scan", &ex_plain, 0, 0, "policy=default; findings=none; dnsbl=0; rdns=-", NULL),
+	EX("explain: outside text cannot add a line", &ex_hostile, 0, 0, NULL, "findings=non_fqdn X-Evil: 1 (exempt)"),
+	EX("explain: cut between items", &ex_shadow, 40, 1, "policy=dest.example;", NULL),
+
 	/* Received */
 	RC("IPv4", &rcv_v4, 0, 0, "from mx.b.example (host.example [192.0.2.7])\n"
 	   "\tby mx.example.com (doorman) with ESMTP id 4XyZ1;\n\tWed, 23 Jul 2003 23:30:00 +0000",
@@ -272,6 +287,9 @@ START_TEST(test_row)
 		break;
 	case K_RECEIVED:
 		ret = hdr_received(out, outlen, r->rcv);
+		break;
+	case K_EXPLAIN:
+		ret = hdr_explain(out, outlen, r->ex);
 		break;
 	case K_DATE:
 		ret = hdr_date(out, outlen, (time_t)r->x);
