@@ -74,6 +74,16 @@ dm_policy() {
 	printf '%s\n' "$2" >"$DM_WORK/etc/policy.d/$1.conf"
 }
 
+# dm_policies_t_spam: what t-spam.lua needs beyond the standard policies:
+# explain.example, where X-Doorman explains the verdict (its second message)
+dm_policies_t_spam() {
+	dm_policy explain.example '[helo]
+mode = shadow
+[spam]
+explain = yes
+reject_score = off'
+}
+
 dm_start_doorman() {
 	"$top_builddir/doorman" -c "$DM_CONF" -n >/dev/null || return 1
 	# DM_WRAPPER: run doorman under e.g. "valgrind --error-exitcode=99 --leak-check=full"
