@@ -23,6 +23,8 @@ static const char *const kind_names[LL_KIND_COUNT] = {
 	"zone_answer", "zone_suspended", "zone_restored", "selftest_error",
 	"dns_cache", "spamd_counters", "spamd_failure", "mta_refused",
 	"starting", "reload", "stopping", "resolver_error", "internal", "config_error",
+	"fd_near_limit", "fd_sockets_failed", "spamd_gtube_miss", "spamd_gtube_back", "helo_capped",
+	"config_warning", "zones_all_suspended", "zones_back", "stop_drain", "stop_sessions_open",
 };
 
 static const char *const format_names[LL_FMT_COUNT] = {
@@ -199,7 +201,7 @@ static void malformed(struct logline *l, const char *why)
 }
 
 /* "name[ip]" -> name, ip (the last '[': names may themselves be "[ip]"). */
-static int split_client(struct ll_slice v, struct logline *l)
+int ll_split_client(struct ll_slice v, struct logline *l)
 {
 	const char *b;
 
@@ -220,7 +222,7 @@ static void parse_client_line(const char *p, const char *e, struct logline *l, e
 {
 	l->kind = kind;
 	parse_fields(p, e, l);
-	if (split_client(ll_get(l, LLK_CLIENT), l) < 0)
+	if (ll_split_client(ll_get(l, LLK_CLIENT), l) < 0)
 		malformed(l, "no client=name[address]");
 	else if (kind != LL_CLOSE && ll_get(l, LLK_POLICY).p == NULL)
 		malformed(l, "no policy=");
@@ -245,7 +247,7 @@ static void parse_rcpt(const char *p, const char *e, struct logline *l)
 			break;
 	c.p = p;
 	c.n = sep ? (size_t)(sep + 1 - p) : 0;
-	if (sep == NULL || split_client(c, l) < 0) {
+	if (sep == NULL || ll_split_client(c, l) < 0) {
 		malformed(l, "no client name[address]");
 		return;
 	}
@@ -374,21 +376,23 @@ static void parse_zone(const char *p, const char *e, struct logline *l)
 	}
 }
 
-/* "spamd SERVER: requests=N failures=N in_flight=N [skipped_for_ms=N]" */
-static void parse_spamd_counters(const char *p, const char *e, struct logline *l)
+/* "spamd SERVER: requests=N failures=N in_flight=N [skipped_for_ms=N]", or
+ * one of the GTUBE self-test's sentences (logsentence.c). */
+static void parse_spamd(const char *p, const char *e, struct logline *l)
 {
-	const char *c;
+	const char *s = p + 6, *c;
 
-	l->kind = LL_SPAMD_COUNTERS;
-	for (c = p; (c = memchr(c, ':', (size_t)(e - c))) != NULL; c++)
+	for (c = s; (c = memchr(c, ':', (size_t)(e - c))) != NULL; c++)
 		if (ll_starts(c, e, ": requests="))
 			break;
-	if (c == NULL || c == p) {
-		l->kind = LL_UNKNOWN;
+	if (c == NULL || c == s) {
+		if (!ll_sentence(p, e, l))
+			l->kind = LL_UNKNOWN;
 		return;
 	}
-	l->name.p = p;
-	l->name.n = (size_t)(c - p);
+	l->kind = LL_SPAMD_COUNTERS;
+	l->name.p = s;
+	l->name.n = (size_t)(c - s);
 	parse_fields(c + 2, e, l);
 }
 
@@ -419,7 +423,7 @@ static void parse_message(const char *p, const char *e, struct logline *l)
 	else if (ll_starts(p, e, "dnsbl zone "))
 		parse_zone(p + 11, e, l);
 	else if (ll_starts(p, e, "spamd "))
-		parse_spamd_counters(p + 6, e, l);
+		parse_spamd(p, e, l);
 	else if (ll_starts(p, e, "dns cache: ")) {
 		l->kind = LL_DNS_CACHE;
 		parse_fields(p + 11, e, l);
@@ -439,6 +443,8 @@ static void parse_message(const char *p, const char *e, struct logline *l)
 		l->kind = LL_INTERNAL;
 	else if (l->level == LL_ERROR && config_error(p, e))
 		l->kind = LL_CONFIG_ERROR;
+	else if (ll_sentence(p, e, l))
+		return;                 /* before queue ids: "helo: ", "stopping: " look like one */
 	else if ((q = queue_id(p, e)) != NULL) {
 		l->qid.p = p;
 		l->qid.n = (size_t)(q - p);

@@ -58,6 +58,17 @@ enum ll_kind {
 	LL_RESOLVER_ERROR,    /* error: resolver: ... */
 	LL_INTERNAL,          /* the daemon's own trouble: cannot start a thread, no memory */
 	LL_CONFIG_ERROR,      /* error: FILE:LINE: message (a reload refused) */
+	/* fixed sentences with a few values (logsentence.c) */
+	LL_FD_NEAR,           /* error: file descriptors: all|95 % of the limit L in use, S sessions open: ... */
+	LL_FD_SHORT,          /* error: file descriptors: N DNS and M spamd sockets could not be opened (limit L): ... */
+	LL_SPAMD_GTUBE_MISS,  /* error: spamd SERVER does not flag GTUBE (Spam: ...): ... */
+	LL_SPAMD_GTUBE_BACK,  /* spamd SERVER flags GTUBE again: back in use */
+	LL_HELO_CAPPED,       /* helo: client=NAME[IP] helo=<H> is the HELO name number N of the session: ... */
+	LL_CONFIG_WARNING,    /* warning: [SECTION] is on (policy LIST) but ...: a check that cannot act */
+	LL_ZONES_ALL_SUSPENDED, /* warning: every DNS list is suspended by its self-test: ... */
+	LL_ZONES_BACK,        /* a DNS list passed its self-test again: ... */
+	LL_STOP_DRAIN,        /* stopping: waiting for N open sessions (at most T ms); ... */
+	LL_STOP_CUT,          /* warning: stopping with N sessions open: ... */
 	LL_KIND_COUNT
 };
 
@@ -80,6 +91,7 @@ struct ll_time {
 };
 
 #define LL_MAX_FIELDS 48
+#define LL_MAX_NUMS 3
 
 /* The fields doorman-report reads, found in O(1) with ll_get. */
 enum ll_key {
@@ -109,8 +121,16 @@ struct logline {
 	struct ll_slice client_name;  /* LL_RCPT, LL_ACCEPT, LL_SCAN, LL_CLOSE */
 	struct ll_slice client_ip;    /* idem, and LL_ZONE_ANSWER */
 	struct ll_slice reply;        /* LL_RCPT: "554 5.7.1 text" */
-	struct ll_slice name;         /* zone (LL_ZONE_*), server (LL_SPAMD_COUNTERS), kind (LL_SPAMD_FAILURE) */
-	struct ll_slice text;         /* the free text: suspension reason, failure message, answer address */
+	struct ll_slice name;         /* zone (LL_ZONE_*), server (LL_SPAMD_COUNTERS, LL_SPAMD_GTUBE_*),
+	                               * kind (LL_SPAMD_FAILURE), "all" or "95 %" (LL_FD_NEAR),
+	                               * section (LL_CONFIG_WARNING) */
+	struct ll_slice text;         /* the free text: suspension reason, failure message, answer address,
+	                               * GTUBE verdict, HELO name (LL_HELO_CAPPED), the whole warning
+	                               * (LL_CONFIG_WARNING) */
+	struct ll_slice num[LL_MAX_NUMS]; /* the digits of a fixed sentence, in the order written:
+	                               * LL_FD_NEAR limit, sessions; LL_FD_SHORT DNS, spamd, limit;
+	                               * LL_HELO_CAPPED the name's number; LL_STOP_DRAIN sessions, ms;
+	                               * LL_STOP_CUT sessions */
 	unsigned char known[LLK_COUNT];  /* index + 1 of the last field with that key, 0: none */
 	size_t nfields;
 	struct ll_field field[LL_MAX_FIELDS];

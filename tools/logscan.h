@@ -1,11 +1,12 @@
 /*
- * logscan.h - byte scanning shared by logframe.c and logline.c (private to
- * doorman-report's parser; logline.h is the interface).
+ * logscan.h - byte scanning shared by logframe.c, logline.c and
+ * logsentence.c (private to doorman-report's parser; logline.h is the
+ * interface).
  *
  * Does:    compare a prefix, find the next space or the end of a key, find
- *          the frame of a line.
+ *          the frame of a line, split a client, match a fixed sentence.
  * Returns: pointers into the caller's bytes, never past e.
- * Never:   reads past e or writes.
+ * Never:   reads past e or writes to the line.
  */
 #ifndef DOORMAN_LOGSCAN_H
 #define DOORMAN_LOGSCAN_H
@@ -71,5 +72,15 @@ static inline const char *ll_key_end(const char *p, const char *e)
  * (no frame). *ours says whether the program is doorman; the time stamp is
  * checked only then. (logframe.c) */
 const char *ll_frame(const char *p, const char *e, struct logline *l, int *ours);
+
+/* "name[ip]" into l->client_name and l->client_ip; -1 when v is not that
+ * shape. (logline.c) */
+int ll_split_client(struct ll_slice v, struct logline *l);
+
+/* A message [p, e) (after its level) that is one of doorman's fixed
+ * sentences: sets l->kind and its slices, or LL_MALFORMED with why when it
+ * begins as one and is cut or out of shape; returns 1. Returns 0 and leaves
+ * l alone when it begins as none of them. (logsentence.c) */
+int ll_sentence(const char *p, const char *e, struct logline *l);
 
 #endif

@@ -76,6 +76,34 @@ static void row_u(FILE *f, const char *name, uint64_t v)
 	fprintf(f, "</td><td>%llu</td></tr>\n", U(v));
 }
 
+/* The daemon's health: the end of the Traffic table, and the configuration
+ * warnings under it. */
+static void health(FILE *f, const struct stats *st)
+{
+	int i;
+
+	row_u(f, "stops that waited for open sessions", st->stop_drains);
+	row_u(f, "stops with sessions open", st->stops_cut);
+	row_u(f, "sessions left to the MTA's default action", st->sessions_cut);
+	row_u(f, "file descriptors near the limit", st->fd_near);
+	row_u(f, "file descriptors at the limit", st->fd_all);
+	row_u(f, "DNS sockets not opened (no descriptor)", st->dns_sockets_failed);
+	row_u(f, "spamd sockets not opened (no descriptor)", st->spamd_sockets_failed);
+	row_u(f, "sessions with HELO names judged without DNS (dns=capped)", st->helo_capped);
+	row_u(f, "configuration warnings", st->config_warnings);
+	fputs("</table>\n", f);
+	if (st->config_warning[0][0] == '\0')
+		return;
+	fputs("<p>The last distinct configuration warnings (checks that are on but cannot act):</p>\n"
+	      "<ul class=\"config-warnings\">\n", f);
+	for (i = 0; i < SAMPLES && st->config_warning[i][0]; i++) {
+		fputs("<li class=\"dead\"><code>", f);
+		text(f, st->config_warning[i]);
+		fputs("</code></li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
 static void traffic(FILE *f, const struct stats *st)
 {
 	fputs("<h2 id=\"traffic\">Traffic</h2>\n<table>\n", f);
@@ -91,7 +119,7 @@ static void traffic(FILE *f, const struct stats *st)
 	row_u(f, "reloads", st->reloads);
 	row_u(f, "reloads refused (configuration errors)", st->reload_failures);
 	row_u(f, "resolver, self-test and internal errors", st->resolver_errors + st->selftest_errors + st->internal_errors);
-	fputs("</table>\n", f);
+	health(f, st);
 }
 
 static uint64_t slot_max(const struct timeline *tl)
@@ -288,6 +316,13 @@ static void top(FILE *f, const char *id, const char *title, const struct topk *t
 	fputs("</table>\n", f);
 }
 
+static void all_suspended(FILE *f, const struct stats *st)
+{
+	fprintf(f, "<p id=\"zones-all\"%s>Every list suspended at once by the self-test: %llu times; a list passed "
+	        "again: %llu times.%s</p>\n", st->zones_all_down ? " class=\"dead\"" : "", U(st->zones_all_suspended),
+	        U(st->zones_back), st->zones_all_down ? " All suspended at the end: the [dnsbl] checks do nothing." : "");
+}
+
 static void zones(FILE *f, const struct stats *st)
 {
 	size_t idx[CAP_ZONES + 1], n = rp_zones(st, idx), i;
@@ -314,6 +349,7 @@ static void zones(FILE *f, const struct stats *st)
 		notes += h >= ZH_FAILING;
 	}
 	fputs("</table>\n", f);
+	all_suspended(f, st);
 	if (notes == 0)
 		return;
 	fputs("<ul class=\"zone-notes\">\n", f);
@@ -369,6 +405,23 @@ static void hist_row(FILE *f, const char *name, const struct hist *h)
 	        U(hist_quantile(h, 0.5)), U(hist_quantile(h, 0.95)), U(hist_quantile(h, 0.99)), U(h->max));
 }
 
+static void server_row(FILE *f, const char *name, const struct backend_stat *b)
+{
+	fprintf(f, "<tr%s><td class=\"n\">", b->gtube_out ? " class=\"dead\"" : "");
+	text(f, name);
+	fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%ld</td><td>%ld</td><td>%llu</td><td>%llu</td><td>%llu</td>"
+	        "<td class=\"n\">", U(b->verdicts), U(b->failures), b->requests, b->failed, U(b->backoffs),
+	        U(b->gtube_misses), U(b->gtube_backs));
+	if (b->gtube_out) {
+		fputs("out of use: does not flag GTUBE (", f);
+		text(f, b->gtube_verdict);
+		fputs(")", f);
+	} else {
+		fputs("in use", f);
+	}
+	fputs("</td></tr>\n", f);
+}
+
 static void timings(FILE *f, const struct stats *st)
 {
 	char name[NAMES_LEN + 16];
@@ -386,14 +439,10 @@ static void timings(FILE *f, const struct stats *st)
 	hist_row(f, "dns_ms", &st->dns_ms);
 	hist_row(f, "wait_ms", &st->wait_ms);
 	fputs("</table>\n<table><tr><th class=\"n\">spamd server</th><th>verdicts</th><th>failed</th>"
-	      "<th>requests</th><th>failures</th><th>backoff lines</th></tr>\n", f);
-	for (i = 0; i < st->backends.n; i++) {
-		const struct backend_stat *b = &st->backend[i];
-		fputs("<tr><td class=\"n\">", f);
-		text(f, names_name(&st->backends, i));
-		fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%ld</td><td>%ld</td><td>%llu</td></tr>\n", U(b->verdicts),
-		        U(b->failures), b->requests, b->failed, U(b->backoffs));
-	}
+	      "<th>requests</th><th>failures</th><th>backoff lines</th><th>GTUBE missed</th>"
+	      "<th>back in use</th><th class=\"n\">state</th></tr>\n", f);
+	for (i = 0; i < st->backends.n; i++)
+		server_row(f, names_name(&st->backends, i), &st->backend[i]);
 	fputs("</table>\n", f);
 }
 

@@ -101,6 +101,33 @@ static void input(FILE *f, const struct stats *st, const struct report_opts *o)
 	fputs("]}", f);
 }
 
+/* The daemon's health, within "traffic". */
+static void health(FILE *f, const struct stats *st, int *first)
+{
+	int i;
+
+	kv_u(f, first, "stop_drains", st->stop_drains);
+	kv_u(f, first, "stops_with_sessions_open", st->stops_cut);
+	kv_u(f, first, "sessions_left_open", st->sessions_cut);
+	kv_u(f, first, "fd_limit_near", st->fd_near);
+	kv_u(f, first, "fd_limit_reached", st->fd_all);
+	key(f, first, "fd_limit");
+	if (st->fd_limit > 0)
+		fprintf(f, "%ld", st->fd_limit);
+	else
+		fputs("null", f);
+	kv_u(f, first, "dns_sockets_failed", st->dns_sockets_failed);
+	kv_u(f, first, "spamd_sockets_failed", st->spamd_sockets_failed);
+	kv_u(f, first, "helo_capped_sessions", st->helo_capped);
+	kv_u(f, first, "config_warnings", st->config_warnings);
+	key(f, first, "config_warning_samples");
+	for (putc('[', f), i = 0; i < SAMPLES && st->config_warning[i][0]; i++) {
+		fputs(i ? "," : "", f);
+		esc_json(f, st->config_warning[i]);
+	}
+	putc(']', f);
+}
+
 static void head(FILE *f, const struct stats *st, const struct report_opts *o)
 {
 	int first = 1;
@@ -133,6 +160,7 @@ static void head(FILE *f, const struct stats *st, const struct report_opts *o)
 	kv_u(f, &first, "mta_refused", st->mta_refused);
 	kv_u(f, &first, "internal_errors", st->internal_errors);
 	kv_u(f, &first, "config_errors", st->config_errors);
+	health(f, st, &first);
 	putc('}', f);
 }
 
@@ -222,7 +250,9 @@ static void zones(FILE *f, const struct stats *st)
 		kv_s(f, &first, "suspension_reason", z->state == 2 ? z->reason : NULL);
 		putc('}', f);
 	}
-	putc(']', f);
+	fprintf(f, "],\"dns_list_self_test\":{\"all_suspended\":%llu,\"passed_again\":%llu,"
+	        "\"all_suspended_at_end\":%s}", U(st->zones_all_suspended), U(st->zones_back),
+	        st->zones_all_down ? "true" : "false");
 }
 
 static void shadow(FILE *f, const struct stats *st)
@@ -255,6 +285,32 @@ static void hist_obj(FILE *f, const struct hist *h)
 	        U(hist_quantile(h, 0.5)), U(hist_quantile(h, 0.95)), U(hist_quantile(h, 0.99)), U(h->max));
 }
 
+/* One of spam.servers. */
+static void server(FILE *f, const char *name, const struct backend_stat *x, int comma)
+{
+	int first = 1;
+
+	fputs(comma ? ",{" : "{", f);
+	kv_s(f, &first, "server", name);
+	kv_u(f, &first, "verdicts", x->verdicts);
+	kv_u(f, &first, "failed_messages", x->failures);
+	key(f, &first, "spamd_ms");
+	hist_obj(f, &x->ms);
+	key(f, &first, "counters");
+	if (x->has_counters)
+		fprintf(f, "{\"requests\":%ld,\"failures\":%ld,\"in_flight\":%ld,\"skipped_for_ms\":%ld}",
+		        x->requests, x->failed, x->in_flight, x->skipped_for_ms);
+	else
+		fputs("null", f);
+	kv_u(f, &first, "backoff_lines", x->backoffs);
+	kv_u(f, &first, "gtube_misses", x->gtube_misses);
+	kv_u(f, &first, "gtube_back_in_use", x->gtube_backs);
+	key(f, &first, "gtube_out_of_use");
+	fputs(x->gtube_out ? "true" : "false", f);
+	kv_s(f, &first, "gtube_verdict", x->gtube_misses ? x->gtube_verdict : NULL);
+	putc('}', f);
+}
+
 static void spam(FILE *f, const struct stats *st)
 {
 	int i, first = 1;
@@ -276,24 +332,8 @@ static void spam(FILE *f, const struct stats *st)
 	for (i = 0; i < F_COUNT; i++)
 		kv_u(f, &first, stats_fail_name((enum spamd_fail)i), st->spamd_fail[i]);
 	fputs("},\"servers\":[", f);
-	for (b = 0; b < st->backends.n; b++) {
-		const struct backend_stat *x = &st->backend[b];
-		first = 1;
-		fputs(b ? ",{" : "{", f);
-		kv_s(f, &first, "server", names_name(&st->backends, b));
-		kv_u(f, &first, "verdicts", x->verdicts);
-		kv_u(f, &first, "failed_messages", x->failures);
-		key(f, &first, "spamd_ms");
-		hist_obj(f, &x->ms);
-		key(f, &first, "counters");
-		if (x->has_counters)
-			fprintf(f, "{\"requests\":%ld,\"failures\":%ld,\"in_flight\":%ld,\"skipped_for_ms\":%ld}",
-			        x->requests, x->failed, x->in_flight, x->skipped_for_ms);
-		else
-			fputs("null", f);
-		kv_u(f, &first, "backoff_lines", x->backoffs);
-		putc('}', f);
-	}
+	for (b = 0; b < st->backends.n; b++)
+		server(f, names_name(&st->backends, b), &st->backend[b], b > 0);
 	fputs("]}", f);
 	fputs(",\"timings\":{\"spamd_ms\":", f);
 	hist_obj(f, &st->spamd_ms);

@@ -47,6 +47,24 @@ static void period(FILE *f, const struct stats *st, const struct report_opts *o)
 	fprintf(f, "\n");
 }
 
+/* Descriptors, the HELO cap, configuration warnings: lines of the Traffic section. */
+static void health(FILE *f, const struct stats *st)
+{
+	int i;
+
+	fprintf(f, "  descriptors  near the limit %llu (%llu at the limit), sockets not opened: %llu DNS, %llu spamd",
+	        (unsigned long long)st->fd_near, (unsigned long long)st->fd_all,
+	        (unsigned long long)st->dns_sockets_failed, (unsigned long long)st->spamd_sockets_failed);
+	if (st->fd_limit > 0)
+		fprintf(f, " (limit %ld)", st->fd_limit);
+	fprintf(f, "\n  HELO cap     %llu sessions sent more HELO names than are looked up (dns=capped)\n",
+	        (unsigned long long)st->helo_capped);
+	fprintf(f, "  config       warnings %llu (checks that are on but cannot act)%s\n",
+	        (unsigned long long)st->config_warnings, st->config_warning[0][0] ? ", the last distinct ones:" : "");
+	for (i = 0; i < SAMPLES && st->config_warning[i][0]; i++)
+		fprintf(f, "               %s\n", st->config_warning[i]);
+}
+
 static void traffic(FILE *f, const struct stats *st)
 {
 	fprintf(f, "\nTraffic%s\n", "");
@@ -61,10 +79,14 @@ static void traffic(FILE *f, const struct stats *st)
 	fprintf(f, "  daemon       starts %llu, stops %llu, reloads %llu (%llu refused, %llu configuration errors)\n",
 	        (unsigned long long)st->starts, (unsigned long long)st->stops, (unsigned long long)st->reloads,
 	        (unsigned long long)st->reload_failures, (unsigned long long)st->config_errors);
+	fprintf(f, "  stopping     waited for open sessions %llu, stopped with sessions open %llu (%llu sessions "
+	        "left to the MTA's default action)\n", (unsigned long long)st->stop_drains,
+	        (unsigned long long)st->stops_cut, (unsigned long long)st->sessions_cut);
 	fprintf(f, "  trouble      resolver errors %llu, self-test errors %llu, internal errors %llu, "
 	        "changes refused by the MTA %llu\n",
 	        (unsigned long long)st->resolver_errors, (unsigned long long)st->selftest_errors,
 	        (unsigned long long)st->internal_errors, (unsigned long long)st->mta_refused);
+	health(f, st);
 }
 
 static void actions(FILE *f, const struct stats *st)
@@ -154,6 +176,9 @@ static void zones(FILE *f, const struct stats *st)
 	}
 	if (n == 0)
 		fprintf(f, "  (no DNS list named in the log)\n");
+	fprintf(f, "  every list suspended at once %llu, a list passed again %llu%s\n",
+	        (unsigned long long)st->zones_all_suspended, (unsigned long long)st->zones_back,
+	        st->zones_all_down ? "; ALL SUSPENDED at the end: the [dnsbl] checks do nothing" : "");
 }
 
 static void shadow(FILE *f, const struct stats *st)
@@ -240,6 +265,11 @@ static void timings(FILE *f, const struct stats *st)
 			        b->in_flight);
 		if (b->backoffs)
 			fprintf(f, "; BACKING OFF in %llu counter lines", (unsigned long long)b->backoffs);
+		if (b->gtube_misses || b->gtube_backs)
+			fprintf(f, "; GTUBE self-test missed %llu, back in use %llu", (unsigned long long)b->gtube_misses,
+			        (unsigned long long)b->gtube_backs);
+		if (b->gtube_out)
+			fprintf(f, "; OUT OF USE: does not flag GTUBE (%s)", b->gtube_verdict);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "  failures after sending:");

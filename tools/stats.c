@@ -533,10 +533,103 @@ static void add_spamd_failure(struct stats *st, const struct logline *l)
 	st->spamd_fail[f]++;
 }
 
+/* The first n numbers of a fixed sentence. */
+static int sentence_nums(const struct logline *l, int n, long *v, const char **why)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ll_long(l->num[i], &v[i]) < 0 || v[i] < 0) {
+			*why = "a number field is not a number";
+			return -1;
+		}
+	return 0;
+}
+
+static int add_fd(struct stats *st, const struct logline *l, const char **why)
+{
+	long v[3];
+
+	if (sentence_nums(l, l->kind == LL_FD_NEAR ? 2 : 3, v, why) < 0)
+		return -1;
+	if (l->kind == LL_FD_NEAR) {
+		st->fd_near++;
+		st->fd_all += ll_eq(l->name, "all");
+		st->fd_limit = v[0];
+	} else {
+		st->dns_sockets_failed += (uint64_t)v[0];
+		st->spamd_sockets_failed += (uint64_t)v[1];
+		st->fd_limit = v[2];
+	}
+	return 0;
+}
+
+static int add_stop(struct stats *st, const struct logline *l, const char **why)
+{
+	long n;
+
+	if (sentence_nums(l, 1, &n, why) < 0)
+		return -1;
+	if (l->kind == LL_STOP_DRAIN) {
+		st->stop_drains++;
+	} else {
+		st->stops_cut++;
+		st->sessions_cut += (uint64_t)n;
+	}
+	return 0;
+}
+
+static void add_gtube(struct stats *st, const struct logline *l)
+{
+	struct backend_stat *b = &st->backend[names_find(&st->backends, l->name.p, l->name.n)];
+
+	if (l->kind == LL_SPAMD_GTUBE_MISS) {
+		b->gtube_misses++;
+		b->gtube_out = 1;
+		esc_clean(b->gtube_verdict, sizeof(b->gtube_verdict), l->text.p, l->text.n);
+	} else {
+		b->gtube_backs++;
+		b->gtube_out = 0;
+	}
+}
+
+/* Keep a warning among the last SAMPLES distinct ones, oldest first: one
+ * said again (each start and reload repeats them) moves to the end. */
+static void add_config_warning(struct stats *st, const struct logline *l)
+{
+	char buf[SAMPLE_LEN], (*w)[SAMPLE_LEN] = st->config_warning;
+	int n = count_samples(w), i;
+
+	st->config_warnings++;
+	if (esc_clean(buf, sizeof(buf), l->text.p, l->text.n) == 0)
+		return;
+	for (i = 0; i < n && strcmp(w[i], buf) != 0; i++)
+		;
+	if (i == n && n == SAMPLES)
+		i = 0;
+	if (i < n) {
+		memmove(w[i], w[i + 1], (size_t)(n - 1 - i) * SAMPLE_LEN);
+		n--;
+	}
+	memcpy(w[n], buf, SAMPLE_LEN);
+}
+
+/* A new process: what the last one said is out of use no longer holds
+ * (the new one says it again if it still is so). */
+static void add_start(struct stats *st)
+{
+	size_t i;
+
+	st->starts++;
+	st->zones_all_down = 0;
+	for (i = 0; i <= st->backends.cap; i++)
+		st->backend[i].gtube_out = 0;
+}
+
 static void add_simple(struct stats *st, const struct logline *l)
 {
 	switch (l->kind) {
-	case LL_STARTING: st->starts++; break;
+	case LL_STARTING: add_start(st); break;
 	case LL_STOPPING: st->stops++; break;
 	case LL_RELOAD:
 		if (l->level == LL_INFO)
@@ -549,6 +642,9 @@ static void add_simple(struct stats *st, const struct logline *l)
 	case LL_MTA_REFUSED: st->mta_refused++; break;
 	case LL_INTERNAL: st->internal_errors++; break;
 	case LL_CONFIG_ERROR: st->config_errors++; break;
+	case LL_HELO_CAPPED: st->helo_capped++; break;
+	case LL_ZONES_ALL_SUSPENDED: st->zones_all_suspended++; st->zones_all_down = 1; break;
+	case LL_ZONES_BACK: st->zones_back++; st->zones_all_down = 0; break;
 	case LL_DNS_CACHE: break;
 	default: break;
 	}
@@ -563,6 +659,10 @@ static int dispatch(struct stats *st, const struct logline *l, int has_time, int
 	case LL_ZONE_ANSWER: case LL_ZONE_SUSPENDED: case LL_ZONE_RESTORED: add_zone_line(st, l); return 0;
 	case LL_SPAMD_COUNTERS: return add_spamd_counters(st, l, why);
 	case LL_SPAMD_FAILURE: add_spamd_failure(st, l); return 0;
+	case LL_FD_NEAR: case LL_FD_SHORT: return add_fd(st, l, why);
+	case LL_STOP_DRAIN: case LL_STOP_CUT: return add_stop(st, l, why);
+	case LL_SPAMD_GTUBE_MISS: case LL_SPAMD_GTUBE_BACK: add_gtube(st, l); return 0;
+	case LL_CONFIG_WARNING: add_config_warning(st, l); return 0;
 	case LL_UNKNOWN: {
 		int n = count_samples(st->unknown_sample);
 		sample(st->unknown_sample, &n, l->line);

@@ -5,7 +5,10 @@
  *          traffic, actions per stage and policy domain, checks, top refused
  *          HELO names / clients / networks, DNS list outcomes per zone,
  *          shadow-mode findings with samples, spam scores, spamd and DNS
- *          timings, per spamd server, per time slot.
+ *          timings, per spamd server (its GTUBE self-test too), per time
+ *          slot; the daemon's health: stops that wait or cut sessions,
+ *          descriptors running short, the HELO cap, configuration warnings,
+ *          every DNS list suspended.
  * Returns: 0, or -1 with a reason when a line of a known kind carries a
  *          field that is not what doorman(8) says (the line counts as
  *          malformed and nothing of it is counted elsewhere).
@@ -60,6 +63,9 @@ struct backend_stat {
 	int has_counters;             /* from the periodic "spamd SERVER:" line */
 	long requests, failed, in_flight, skipped_for_ms;
 	uint64_t backoffs;            /* warnings that it was backing off */
+	uint64_t gtube_misses, gtube_backs;  /* self-test: GTUBE not flagged, flagged again */
+	int gtube_out;                /* its last self-test line (since a start) said out of use */
+	char gtube_verdict[NAMES_LEN];  /* what it said of GTUBE the last time it missed */
 };
 
 struct shadow_stat {
@@ -86,6 +92,16 @@ struct stats {
 	uint64_t rcpt_ok, rcpt_rejected, rcpt_deferred;
 	uint64_t starts, reloads, reload_failures, stops, resolver_errors, selftest_errors, mta_refused;
 	uint64_t internal_errors, config_errors;
+
+	/* the daemon's health */
+	uint64_t stop_drains, stops_cut, sessions_cut;     /* stops that waited; that left sessions open */
+	uint64_t fd_near, fd_all, dns_sockets_failed, spamd_sockets_failed;
+	long fd_limit;                    /* the last limit named, 0: none */
+	uint64_t helo_capped;             /* sessions whose later HELO names were judged without DNS */
+	uint64_t config_warnings;
+	char config_warning[SAMPLES][SAMPLE_LEN];  /* the last distinct ones, oldest first */
+	uint64_t zones_all_suspended, zones_back;
+	int zones_all_down;               /* every list suspended at the end of the log */
 
 	uint64_t act[A_COUNT][S_COUNT];
 	struct names policies, checks, zones, backends;

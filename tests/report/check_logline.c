@@ -5,8 +5,9 @@
  * CRs count), the kind, the frame's format, the time as written (or NULL
  * for none), the pid, and "key=value" expectations separated by '|': keys
  * are the line's fields, or @qid @name @ip @reply @zone @text @rcpt @why
- * @level @msg for the parsed slices ("key=" expects an empty value, "!key"
- * expects the field to be absent).
+ * @level @msg @n1 @n2 @n3 for the parsed slices (@zone is the name slice,
+ * @nK the K-th number of a fixed sentence; "key=" expects an empty value,
+ * "!key" expects the field to be absent).
  */
 #include <check.h>
 #include <stdio.h>
@@ -164,6 +165,82 @@ static const struct row rows[] = {
 	R(DM "4XyZ1: greylist: client=a[192.0.2.1]", LL_UNKNOWN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@qid=4XyZ1"),
 	R(DM "dnsbl zone z.example paused: x", LL_UNKNOWN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@zone=z.example"),
 
+	/* fixed sentences: descriptors, GTUBE self-test, HELO cap, configuration warnings, all lists
+	 * suspended, stops that wait or cut sessions; a reload that names its generation */
+	R(DM "error: file descriptors: 95 % of the limit 1024 in use, 940 sessions open: new MTA connections wait unaccepted and DNS or spamd sockets fail; raise the limit (systemd: LimitNOFILE)",
+	  LL_FD_NEAR, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@zone=95 %|@n1=1024|@n2=940|@level=error|!@n3"),
+	R(DM "error: file descriptors: all of the limit 1024 in use, 1003 sessions open: new MTA connections wait unaccepted",
+	  LL_FD_NEAR, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@zone=all|@n1=1024|@n2=1003"),
+	R(DM "error: file descriptors: 3 DNS and 2 spamd sockets could not be opened (limit 1024): those lookups and scans failed, and policy applied its on-error rule",
+	  LL_FD_SHORT, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@n1=3|@n2=2|@n3=1024|!@zone"),
+	R(DM "error: spamd 127.0.0.1:783 does not flag GTUBE (Spam: False ; 0.00 / 15.00): it does not read messages as doorman sends them (rspamd, for one, needs a Content-length); no message goes to it until a self-test passes",
+	  LL_SPAMD_GTUBE_MISS, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@zone=127.0.0.1:783|@text=Spam: False ; 0.00 / 15.00|@level=error"),
+	R(DM "error: spamd unix:/run/rspamd.sock does not flag GTUBE (Spam: True ; 3.10 / 15.00): x", LL_SPAMD_GTUBE_MISS,
+	  LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@zone=unix:/run/rspamd.sock|@text=Spam: True ; 3.10 / 15.00"),
+	R(DM "spamd unix:/run/spamd.sock flags GTUBE again: back in use", LL_SPAMD_GTUBE_BACK, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, "@zone=unix:/run/spamd.sock|@level=info"),
+	R(DM "helo: client=flood.example.org[192.0.2.50] helo=<h4.flood.example.org> is the HELO name number 4 of the session: names after the first 3 distinct ones are judged without DNS (dns=capped)",
+	  LL_HELO_CAPPED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@name=flood.example.org|@ip=192.0.2.50|@text=h4.flood.example.org|@n1=4|!@qid|!helo|!client"),
+	R(DM "helo: client=[192.0.2.9][192.0.2.9] helo=<> is the HELO name number 7 of the session: names after the first 3 distinct ones are judged without DNS (dns=capped)",
+	  LL_HELO_CAPPED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@name=[192.0.2.9]|@ip=192.0.2.9|@text=|@n1=7"),
+	R(DM "warning: [dnsbl] is on (policy default, a.example) but [dns] zones names no DNS list: no client is looked up in a blocklist",
+	  LL_CONFIG_WARNING, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@zone=dnsbl|@level=warning|"
+	  "@text=[dnsbl] is on (policy default, a.example) but [dns] zones names no DNS list: no client is looked up in a blocklist"),
+	R(DM "warning: [spam] is on (policy default and 4 more) but [spamd] servers names no spamd: no message is scanned",
+	  LL_CONFIG_WARNING, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@zone=spam"),
+	R(DM "warning: every DNS list is suspended by its self-test: the [dnsbl] checks do nothing until one passes",
+	  LL_ZONES_ALL_SUSPENDED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@level=warning"),
+	R(DM "a DNS list passed its self-test again: the [dnsbl] checks act", LL_ZONES_BACK, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, "@level=info"),
+	R(DM "stopping: waiting for 3 open sessions (at most 10000 ms); new ones are deferred", LL_STOP_DRAIN, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, "@n1=3|@n2=10000|!@qid"),
+	R(DM "warning: stopping with 2 sessions open: the MTA applies its milter default action to them", LL_STOP_CUT,
+	  LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@n1=2|@level=warning"),
+	R("2026-12-01T07:59:40.123 doorman[812]: stopping: waiting for 1 open sessions (at most 30000 ms); new ones are deferred",
+	  LL_STOP_DRAIN, LL_FMT_STDERR, "2026-12-01 07:59:40.123", 812, "@n1=1|@n2=30000"),
+	R(DM "reload: configuration /etc/doorman/doorman.conf loaded (2 domain policies, 3 dnsbl zones, generation 7)",
+	  LL_RELOAD, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@level=info"),
+	R(DM "starting: doorman 0.1.0 on unix:/run/doorman/doorman.sock (2 domain policies, 3 dnsbl zones, fd limit 1024, could not be raised)",
+	  LL_STARTING, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+
+	/* fixed sentences, hostile: a HELO that plays the daemon's words and fields; cut lines */
+	R(DM "helo: client=[192.0.2.66][192.0.2.66] helo=<x> policy=evil check=evil> is the HELO name number 99 of the session: y> is the HELO name number 5 of the session: names after the first 3 distinct ones are judged without DNS (dns=capped)",
+	  LL_HELO_CAPPED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@ip=192.0.2.66|@n1=5|!policy|!check|@text=x> policy=evil check=evil> is the HELO name number 99 of the session: y"),
+	R(DM "helo: client=a[192.0.2.1] helo=<b helo=<c>> is the HELO name number 4 of the session: names",
+	  LL_HELO_CAPPED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@name=a|@ip=192.0.2.1|@text=b helo=<c>|@n1=4"),
+	R(DM "helo: client=a[192.0.2.1] helo=<h4> is the HELO name num", LL_MALFORMED, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, "@why=no client=name[address], helo=<...> or HELO name number"),
+	R(DM "helo: client=a[192.0.2.1] helo=<h4> is the HELO name number x of the session", LL_MALFORMED, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "helo: client=noaddress helo=<x> is the HELO name number 4 of the session: names", LL_MALFORMED, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "helo: client=", LL_MALFORMED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "error: file descriptors: 3 DNS and 2 spamd sock", LL_MALFORMED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@why=no \"M spamd sockets could not be opened (limit L)\""),
+	R(DM "error: file descriptors: all of the limit  in use, 3 sessions open", LL_MALFORMED, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, "@why=no \"L in use, S sessions open\""),
+	R(DM "error: file descriptors: 3 DN", LL_UNKNOWN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "error: file descriptors: something new", LL_UNKNOWN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "error: spamd 127.0.0.1:783 does not flag GTUBE (Spam: Fal", LL_MALFORMED, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, "@why=no GTUBE verdict in parentheses"),
+	R(DM "spamd 127.0.0.1:783 is thinking about it", LL_UNKNOWN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "!@zone"),
+	R(DM "warning: spamd 127.0.0.1:783: requests", LL_UNKNOWN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "spamd  flags GTUBE again", LL_UNKNOWN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "spamd ", LL_UNKNOWN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "warning: [spam] is on (policy default", LL_MALFORMED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@why=no \"LIST) but\""),
+	R(DM "warning: [spam] is off", LL_UNKNOWN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "stopping: waiting for 3 open", LL_MALFORMED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "warning: stopping with many sessions open", LL_MALFORMED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@why=no \"N sessions open\""),
+	R(DM "warning: stopping with 1234567890123456 sessions open", LL_MALFORMED, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "stopping: later", LL_UNKNOWN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+
 	/* malformed doorman lines */
 	R("Dec  1 05:38:01 mx doorman[812]:", LL_MALFORMED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@why=empty message"),
 	R(DM "close: helo=<x> total_ms=1", LL_MALFORMED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@why=no client=name[address]"),
@@ -217,6 +294,7 @@ static int value_of(const struct logline *l, const char *k, struct ll_slice *v)
 	else if (strcmp(k, "@zone") == 0) *v = l->name;
 	else if (strcmp(k, "@text") == 0) *v = l->text;
 	else if (strcmp(k, "@msg") == 0) *v = l->msg;
+	else if (strncmp(k, "@n", 2) == 0 && k[2] >= '1' && k[2] <= '0' + LL_MAX_NUMS && k[3] == '\0') *v = l->num[k[2] - '1'];
 	else if (strcmp(k, "@rcpt") == 0) { v->p = ll_rcpt_name(l->rcpt); v->n = strlen(v->p); }
 	else if (strcmp(k, "@why") == 0) { v->p = l->why; v->n = l->why ? strlen(l->why) : 0; }
 	else if (strcmp(k, "@level") == 0) { v->p = levels[l->level]; v->n = strlen(v->p); }
@@ -247,7 +325,8 @@ static void check_expect(const struct logline *l, const char *expect, int i)
 /* Every slice lies inside the line. */
 static void check_bounds(const struct logline *l, const char *in, size_t len, int i)
 {
-	const struct ll_slice *s[] = { &l->msg, &l->qid, &l->client_name, &l->client_ip, &l->reply, &l->name, &l->text };
+	const struct ll_slice *s[] = { &l->msg, &l->qid, &l->client_name, &l->client_ip, &l->reply, &l->name, &l->text,
+	                               &l->num[0], &l->num[1], &l->num[2] };
 	size_t k;
 
 	for (k = 0; k < sizeof(s) / sizeof(s[0]); k++)
