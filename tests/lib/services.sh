@@ -19,7 +19,9 @@
 # a subshell's records are lost when it ends.
 
 _SVC_LIST=()          # one entry per started service: "kind name pid starttime"
+_SVC_LOGS=()          # the log file of each svc_start_bg service
 _SVC_RM_WORK=0        # 1 once svc_init created DM_WORK
+_SVC_REPORTS=0        # 1 once a sanitizer or valgrind report was found in a log
 
 _svc_msg() { printf 'services: %s\n' "$*" >&2; }
 
@@ -87,6 +89,7 @@ svc_init() {
 _svc_on_exit() {
 	local rc=$?
 	svc_stop_all
+	[ "$_SVC_REPORTS" = 0 ] || [ "$rc" -ne 0 ] || rc=1
 	exit "$rc"
 }
 
@@ -134,6 +137,7 @@ svc_start_bg() {
 	DM_SVC_WORK=${DM_WORK:-} "$@" </dev/null >>"$log" 2>&1 &
 	DM_LAST_PID=$!
 	_svc_record bg "$name" "$DM_LAST_PID"
+	_SVC_LOGS+=("$log")
 	sleep 0.05
 	_svc_alive "$DM_LAST_PID" || _svc_fail "$name ($*) exited at once" "$log"
 }
@@ -446,12 +450,28 @@ svc_stop() {
 	return 0
 }
 
-# svc_stop_all: stop everything started here, newest first; then remove
-# DM_WORK unless DM_KEEP=1.  Idempotent.
+# _svc_check_reports: after the services stopped (a leak report comes at
+# exit), look for AddressSanitizer/LeakSanitizer/UBSan reports and valgrind
+# errors in their logs (a sanitized doorman writes them to its stderr, the
+# log); print each one and set _SVC_REPORTS=1, which fails the test.
+_svc_check_reports() {
+	local f pat='ERROR: (Address|Leak|Thread|Memory)Sanitizer|SUMMARY: [A-Za-z]+Sanitizer|: runtime error: |ERROR SUMMARY: [1-9]|definitely lost: [1-9]'
+	for f in "${_SVC_LOGS[@]}"; do
+		[ -f "$f" ] && grep -Eq -- "$pat" "$f" || continue
+		_SVC_REPORTS=1
+		_svc_msg "FAILED: sanitizer or valgrind report in $f:"
+		grep -E -B2 -A25 -- "$pat" "$f" | head -n 120 >&2
+	done
+	_SVC_LOGS=()
+}
+
+# svc_stop_all: stop everything started here, newest first; check their logs
+# for sanitizer reports; then remove DM_WORK unless DM_KEEP=1.  Idempotent.
 svc_stop_all() {
 	local - i
 	set +e
 	for ((i = ${#_SVC_LIST[@]} - 1; i >= 0; i--)); do _svc_stop_entry "$i"; done
+	_svc_check_reports
 	if [ "$_SVC_RM_WORK" = 1 ] && [ -d "${DM_WORK:-}" ]; then
 		if [ "${DM_KEEP:-0}" = 1 ]; then
 			_svc_msg "kept work dir $DM_WORK"
