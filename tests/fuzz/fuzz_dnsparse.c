@@ -55,9 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (st == DM_DNS_ANSWER)
 			FUZZ_ASSERT(res->naddrs > 0);
 	} else {
+		/* text may be "": a null MX ("0 .", RFC 7505) or PTR to the root */
 		FUZZ_ASSERT(res->naddrs == 0);
-		if (st == DM_DNS_ANSWER && type != DM_DNS_TXT)
-			FUZZ_ASSERT(res->text[0] != '\0');
 	}
 	free(res);
 	free(msg);
