@@ -651,6 +651,13 @@ static const struct load_row load_rows[] = {
 	     "recipients: '@example.com' must be a local part"),
 	/* fuzz_policy: ";" was taken as a recipient, and dumped (-d) as "a, ;" it
 	 * reads back as a comment */
+	/* fuzz_policy: "help_url=;x" gave ";x", but -d dumps "help_url = ;x",
+	 * where ';' after a blank starts a comment: it read back as "" */
+	BADD("value starting with ';'", "[replies]\nhelp_url =;https://x.example/\n", 2,
+	     "help_url: a value cannot start with ';'"),
+	BADM("value starting with ';' (main file)", "[doorman]\nuser=;doorman\n", 2,
+	     "user: a value cannot start with ';'"),
+	GOODD("'key = ; comment' is an empty value", "[replies]\nhelp_url = ; none yet\n", "default|help_url="),
 	BADD("exempt entry ';'", "[exempt]\nrecipients = postmaster,;\n", 2,
 	     "recipients: ';' must be a local part"),
 	BADD("exempt entry with a bracket", "[exempt]\nrecipients = p[x]ostmaster\n", 2,
