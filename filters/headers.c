@@ -303,6 +303,14 @@ static void report_line(struct hw *w, const char *s, size_t n)
 			i++;
 		if (i == start)
 			break;  /* trailing blanks */
+		/* indentation (a fresh line never folds) only as far as the word,
+		 * or the first piece of a longer one, still fits the line */
+		if (w->fresh) {
+			size_t wl = i - start <= HDR_FOLD_WIDTH - 1 ? i - start : 1;
+
+			if (w->col + nb + wl > HDR_FOLD_WIDTH)
+				nb = w->col + wl < HDR_FOLD_WIDTH ? HDR_FOLD_WIDTH - w->col - wl : 0;
+		}
 		if (i - start <= HDR_FOLD_WIDTH - 1) {
 			if (hw_word(w, s + start, i - start, nb) < 0)
 				return;

@@ -165,6 +165,13 @@ static int on_pair(void *user, const char *section, const char *name, const char
 	size_t k;
 
 	if (!r->cont) {
+		/* inih keeps "key=;x" as ";x" but reads "key = ;x" as a comment: refuse
+		 * the first, which no dump (doorman -d) could write back */
+		if (value[0] == ';') {
+			dm_errors_add(r->errs, r->file, r->line,
+			              "%.100s: a value cannot start with ';' (after a blank it starts a comment)", name);
+			return 1;
+		}
 		r->fn(r->user, section, name, value, 0, r->line);
 		return 1;
 	}

@@ -356,6 +356,25 @@ static void free_string(void *item)
 	free(*(char **)item);
 }
 
+/* An [exempt] recipient: a local part of RFC 5321 atext and dots, with an
+ * optional "@domain" of hostname characters. Nothing else: a quoted local
+ * part never reaches a mail server that needs an exemption, and a ';' would
+ * be read back as a comment from doorman -d output. */
+static int exempt_item_ok(const char *s)
+{
+	const char *at = strchr(s, '@'), *p;
+
+	if (s[0] == '\0' || at == s || (at != NULL && (at[1] == '\0' || strchr(at + 1, '@') != NULL)))
+		return 0;
+	for (p = s; *p && p != at; p++)
+		if (!isalnum((unsigned char)*p) && strchr("!#$%&'*+-/=?^_`{|}~.", *p) == NULL)
+			return 0;
+	for (p = at ? at + 1 : p; *p; p++)
+		if (!isalnum((unsigned char)*p) && strchr("-_.", *p) == NULL)
+			return 0;
+	return 1;
+}
+
 /* recipients = postmaster, abuse, joe@example.com (continued on indented lines) */
 static void set_exempt(struct pctx *c, const char *v, int cont, int line)
 {
@@ -368,7 +387,7 @@ static void set_exempt(struct pctx *c, const char *v, int cont, int line)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (strchr(items[i], '@') == items[i] || strpbrk(items[i], "<>\"") != NULL) {
+		if (!exempt_item_ok(items[i])) {
 			dm_errors_add(c->errs, c->file, line,
 			              "recipients: '%.100s' must be a local part (postmaster) or an address", items[i]);
 			dm_list_free(items);

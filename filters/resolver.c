@@ -225,11 +225,14 @@ static size_t poll_set(struct pollfd **pfd, struct chan ***owner, size_t *cap, i
 	for (c = svc.chans; c != NULL; c = c->next) {
 		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
 		struct timeval maxtv = { 1, 0 }, tv, *tvp;
-		int bits = ares_getsock(c->ch, socks, ARES_GETSOCK_MAXNUM), i, ms;
+		/* the bits tested unsigned: c-ares' ARES_GETSOCK_WRITABLE(bits, 15)
+		 * shifts 1 into an int's sign bit */
+		unsigned bits = (unsigned)ares_getsock(c->ch, socks, ARES_GETSOCK_MAXNUM);
+		int i, ms;
 
 		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			short ev = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-			                   (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+			short ev = (short)((((bits >> i) & 1u) ? POLLIN : 0) |
+			                   (((bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u) ? POLLOUT : 0));
 			if (ev == 0)
 				continue;
 			if (n == *cap) {

@@ -18,8 +18,9 @@
 # Call the svc_start_* functions from the main shell, never inside $(...):
 # a subshell's records are lost when it ends.
 
-_SVC_LIST=()          # one entry per started service: "kind name pid starttime"
+_SVC_LIST=()          # one entry per started service: "kind name pid starttime [log]"
 _SVC_RM_WORK=0        # 1 once svc_init created DM_WORK
+_SVC_REPORTS=0        # 1 once a sanitizer or valgrind report was found in a log
 
 _svc_msg() { printf 'services: %s\n' "$*" >&2; }
 
@@ -68,8 +69,8 @@ _svc_starttime() {
 	echo "${f[19]}"
 }
 
-_svc_record() { # KIND NAME PID
-	_SVC_LIST+=("$1 $2 $3 $(_svc_starttime "$3" || echo 0)")
+_svc_record() { # KIND NAME PID [LOG]
+	_SVC_LIST+=("$1 $2 $3 $(_svc_starttime "$3" || echo 0) ${4:-}")
 }
 
 # svc_init NAME: create DM_WORK=/tmp/doorman-NAME.XXXXXX and install the cleanup
@@ -87,6 +88,7 @@ svc_init() {
 _svc_on_exit() {
 	local rc=$?
 	svc_stop_all
+	[ "$_SVC_REPORTS" = 0 ] || [ "$rc" -ne 0 ] || rc=1
 	exit "$rc"
 }
 
@@ -135,16 +137,16 @@ svc_start_bg() {
 	mkdir -p "$(dirname "$log")"
 	DM_SVC_WORK=${DM_WORK:-} "$@" </dev/null >>"$log" 2>&1 &
 	DM_LAST_PID=$!
-	_svc_record "${DM_SVC_KIND:-bg}" "$name" "$DM_LAST_PID"
+	_svc_record "${DM_SVC_KIND:-bg}" "$name" "$DM_LAST_PID" "$log"
 	sleep 0.05
 	_svc_alive "$DM_LAST_PID" || _svc_fail "$name ($*) exited at once" "$log"
 }
 
 # svc_pid NAME: print the PID of the most recent live service called NAME.
 svc_pid() {
-	local i kind name pid st
+	local i kind name pid st log
 	for ((i = ${#_SVC_LIST[@]} - 1; i >= 0; i--)); do
-		read -r kind name pid st <<<"${_SVC_LIST[i]}"
+		read -r kind name pid st log <<<"${_SVC_LIST[i]}"
 		if [ "$name" = "$1" ] && [ "$pid" != - ]; then
 			echo "$pid"
 			return 0
@@ -401,15 +403,16 @@ svc_postfix_set() {
 }
 _svc_reloaded() { [ "$(grep -c 'master.*: reload' "$DM_POSTFIX_LOG")" -ge "$1" ]; }
 
-# _svc_kill PID STARTTIME: SIGTERM, up to 5 s, then SIGKILL.  Skips a PID that
-# has meanwhile been recycled for another process.
+# _svc_kill PID STARTTIME: SIGTERM, up to DM_STOP_WAIT seconds (default 5;
+# more under valgrind, whose leak check runs at exit), then SIGKILL.  Skips a
+# PID that has meanwhile been recycled for another process.
 _svc_kill() {
 	local pid=$1 st=$2
 	_svc_alive "$pid" || return 0
 	[ "$st" = 0 ] || [ "$(_svc_starttime "$pid")" = "$st" ] || return 0
 	kill -TERM "$pid" 2>/dev/null || true
-	if ! svc_wait_until 5 _svc_dead "$pid"; then
-		_svc_msg "PID $pid ignored SIGTERM for 5 s, sending SIGKILL"
+	if ! svc_wait_until "${DM_STOP_WAIT:-5}" _svc_dead "$pid"; then
+		_svc_msg "PID $pid ignored SIGTERM for ${DM_STOP_WAIT:-5} s, sending SIGKILL (no leak report)"
 		kill -KILL "$pid" 2>/dev/null || true
 		svc_wait_until 2 _svc_dead "$pid" || _svc_msg "PID $pid survived SIGKILL"
 	fi
@@ -417,10 +420,11 @@ _svc_kill() {
 	return 0
 }
 
-# _svc_stop_entry INDEX: stop one recorded service and mark it stopped.
+# _svc_stop_entry INDEX: stop one recorded service, check its log for
+# sanitizer reports (a leak report comes at exit) and mark it stopped.
 _svc_stop_entry() {
-	local kind name pid st kid kids=""
-	read -r kind name pid st <<<"${_SVC_LIST[$1]}"
+	local kind name pid st log kid kids=""
+	read -r kind name pid st log <<<"${_SVC_LIST[$1]}"
 	[ "$pid" != - ] || return 0
 	if [ "$kind" = postfix ] || [ "$kind" = tree ]; then
 		# the master's children (smtpd, qmgr...) should go with it; make sure
@@ -435,6 +439,7 @@ _svc_stop_entry() {
 	else
 		_svc_kill "$pid" "$st"
 	fi
+	[ -z "$log" ] || _svc_check_report "$log"
 	_SVC_LIST[$1]="$kind $name - -"
 }
 
@@ -448,6 +453,17 @@ svc_stop() {
 		[ "$name" = "$1" ] && _svc_stop_entry "$i"
 	done
 	return 0
+}
+
+# _svc_check_report LOG: look for AddressSanitizer/LeakSanitizer/UBSan reports
+# and valgrind errors in a stopped service's log (a sanitized doorman writes
+# them to its stderr); print them and set _SVC_REPORTS=1, which fails the test.
+_svc_check_report() {
+	local pat='ERROR: (Address|Leak|Thread|Memory)Sanitizer|SUMMARY: [A-Za-z]+Sanitizer|: runtime error: |ERROR SUMMARY: [1-9]|definitely lost: [1-9]'
+	[ -f "$1" ] && grep -Eq -- "$pat" "$1" || return 0
+	_SVC_REPORTS=1
+	_svc_msg "FAILED: sanitizer or valgrind report in $1:"
+	grep -E -B2 -A25 -- "$pat" "$1" | head -n 120 >&2
 }
 
 # svc_stop_all: stop everything started here, newest first; then remove

@@ -629,6 +629,26 @@ static const struct load_row load_rows[] = {
 	BADD("reply with unknown escape", "[replies]\nhelo_forged = 554 5.7.1 %x\n", 2, "helo_forged: unknown escape %x"),
 	BADD("exempt entry @domain", "[exempt]\nrecipients = postmaster, @example.com\n", 2,
 	     "recipients: '@example.com' must be a local part"),
+	/* fuzz_policy: ";" was taken as a recipient, and dumped (-d) as "a, ;" it
+	 * reads back as a comment */
+	/* fuzz_policy: "help_url=;x" gave ";x", but -d dumps "help_url = ;x",
+	 * where ';' after a blank starts a comment: it read back as "" */
+	BADD("value starting with ';'", "[replies]\nhelp_url =;https://x.example/\n", 2,
+	     "help_url: a value cannot start with ';'"),
+	BADM("value starting with ';' (main file)", "[doorman]\nuser=;doorman\n", 2,
+	     "user: a value cannot start with ';'"),
+	GOODD("'key = ; comment' is an empty value", "[replies]\nhelp_url = ; none yet\n", "default|help_url="),
+	BADD("exempt entry ';'", "[exempt]\nrecipients = postmaster,;\n", 2,
+	     "recipients: ';' must be a local part"),
+	BADD("exempt entry with a bracket", "[exempt]\nrecipients = p[x]ostmaster\n", 2,
+	     "recipients: 'p[x]ostmaster' must be a local part"),
+	BADD("exempt entry with two @", "[exempt]\nrecipients = a@b@example.com\n", 2,
+	     "recipients: 'a@b@example.com' must be a local part"),
+	BADD("exempt entry with an empty domain", "[exempt]\nrecipients = abuse@\n", 2,
+	     "recipients: 'abuse@' must be a local part"),
+	GOODD("exempt entries: atext local parts and addresses",
+	      "[exempt]\nrecipients = first.last, o'brien+tag, Post_Master@Mail-1.Example.com\n",
+	      "default|exempt=first.last,o'brien+tag,post_master@mail-1.example.com"),
 	BADD("unknown_on_dns_error = reject", "[helo]\nunknown_on_dns_error = reject\n", 2,
 	     "unknown_on_dns_error must be pass or tempfail"),
 	BADD("helo_dns_error with a 5xx code", "[helo]\nunknown_on_dns_error = tempfail\n[replies]\n"

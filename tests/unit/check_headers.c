@@ -80,6 +80,10 @@ static const struct hdr_received rcv_noaddr = {
 #define LONG_WORD "wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww" \
 	"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww"
 
+#define BLANKS50 "                                                  "
+#define BLANKS100 BLANKS50 BLANKS50
+#define BLANKS200 BLANKS100 BLANKS100
+
 /* row makers: name, inputs..., outlen, ret, want, has, hasnot */
 #define CL(nm, s, fl, mx, ol, r, w) { nm, K_CLEAN, s, sizeof(s) - 1, NULL, fl, mx, 0, NULL, NULL, ol, r, w, NULL, NULL, 0 }
 #define ST(nm, sp, sc, rq, t, ol, r, w, h) { nm, K_STATUS, t, 0, NULL, sp, sc, rq, NULL, NULL, ol, r, w, h, NULL, 1 }
@@ -172,6 +176,11 @@ static const struct row rows[] = {
 	RP("empty", "", 0, 0, "", NULL, NULL),
 	RP("word longer than a line", LONG_WORD, 0, 0, NULL, "\n\tw", NULL),
 	RP("cut at a line end", "first line\nsecond line\n", 15, 1, "first line", NULL, NULL),
+	/* fuzz_headers: indentation was kept whole on a fresh line, giving a
+	 * physical line of 1,500 blanks, or an empty fold before a long word */
+	RP("long indentation bounded", "first line\n" BLANKS200 "word\n", 0, 0, NULL, "word", NULL),
+	RP("indented long word: no empty line", "first\n" BLANKS100 LONG_WORD "\n", 0, 0, NULL, "\tw", "\n\t\n"),
+	RP("indentation of the first line bounded", BLANKS100 "word", 0, 0, NULL, "word", NULL),
 
 	/* Subject */
 	SU("tag added", "hello", "[SPAM]", 0, 0, "[SPAM] hello"),
@@ -241,6 +250,8 @@ static void check_value(const char *name, const char *out, size_t outlen, int fo
 			ck_assert_msg(out[i + 1] == '\t' || out[i + 1] == ' ', "%s: LF not followed by a blank at %zu",
 			              name, i);
 			ck_assert_msg(out[i + 2] != '\0', "%s: ends in a fold", name);
+			ck_assert_msg(out[i + 2 + strspn(out + i + 2, " \t")] > '\n',
+			              "%s: a line of blanks only at %zu", name, i);
 			col = 0;
 		} else {
 			col++;
