@@ -53,7 +53,7 @@ ft_kill_tree() {
 # ft_sink_ids PREFIX: the X-Fault-Id of every complete message at the sink
 # that belongs to PREFIX, one per line (a duplicate appears twice).
 ft_sink_ids() {
-	svc_sink_files | xargs -r grep -h -m1 "^X-Fault-Id: $1-" | sed 's/^X-Fault-Id: //; s/\r$//'
+	svc_sink_files | xargs -r grep -a -h -m1 "^X-Fault-Id: $1-" | sed 's/^X-Fault-Id: //; s/\r$//'
 }
 
 # ft_queue_empty: the private Postfix has nothing left to deliver.
@@ -73,6 +73,12 @@ ft_tally() {
 	svc_wait_until 90 _ft_arrived || echo "# $prefix: not every accepted message arrived within 90 s"
 	sleep 1
 	ft_sink_ids "$prefix" | sort >"$DM_WORK/$prefix.sink"
+	if [ "$(sort -u "$DM_WORK/$prefix.sink" | wc -l)" -lt "$ok" ]; then
+		# seen once: fewer ids read back than had arrived; look again
+		echo "# $prefix: $(wc -l <"$DM_WORK/$prefix.sink") ids read at the sink for $ok accepted; reading again"
+		sleep 3
+		ft_sink_ids "$prefix" | sort >"$DM_WORK/$prefix.sink"
+	fi
 	local counts
 	counts=$(awk -v sinkf="$DM_WORK/$prefix.sink" '
 		BEGIN { while ((getline id < sinkf) > 0) seen[id]++ }

@@ -262,6 +262,7 @@ int main(int argc, char **argv)
 		perror(outpath);
 		return 73;
 	}
+	setvbuf(out, NULL, _IOLBF, 0);     /* a test may watch the file grow */
 	th = calloc((size_t)conc, sizeof(*th));
 	for (i = 0; i < conc; i++)
 		pthread_create(&th[i], NULL, worker, NULL);
