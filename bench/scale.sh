@@ -176,8 +176,7 @@ if [[ " $PARTS " == *" farm "* ]]; then
 		printf '   scans per backend: %s\n' "$(grep -o 'spamd=unix:[^ ]*' "$W/farm$k/doorman.log" | sort | uniq -c | awk '{ printf "%s %s; ", $1, $2 }' | sed "s|$W/||g")"
 		svc_stop "doorman-farm$k"
 	done
-	for b in 1 2 3 4; do eval "kill \$FP$b"; done
-	wait 2>/dev/null || true
+	for b in 1 2 3 4; do eval "kill \$FP$b; wait \$FP$b || true"; done
 	r2=$(awk -v a="${RATE[1]}" -v b="${RATE[2]}" 'BEGIN { printf "%.2f", b / a }')
 	r4=$(awk -v a="${RATE[1]}" -v b="${RATE[4]}" 'BEGIN { printf "%.2f", b / a }')
 	echo "throughput: 1 backend ${RATE[1]} msg/s, 2 backends ${RATE[2]} msg/s (x$r2), 4 backends ${RATE[4]} msg/s (x$r4); ideal 100/200/400"
