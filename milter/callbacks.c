@@ -25,6 +25,7 @@
 #include "connstage.h"
 #include "zones.h"
 #include "log.h"
+#include "metrics.h"
 #include "resolver.h"
 #include "runtime.h"
 #include "seam.h"
@@ -142,10 +143,12 @@ sfsistat dm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		/* the MTA defers this client (4xx) and it comes back later */
 		dm_smfi->setpriv(ctx, NULL);
 		free(c);
+		dm_metrics_session(DM_MSESS_REFUSED);
 		return SMFIS_TEMPFAIL;
 	}
 	c->counted = 1;
 	dm_session_opened();
+	dm_metrics_session(DM_MSESS_OPENED);
 	c->cfg = dm_snapshot_pin();
 	c->t_connect = dm_now_ms();
 	known = client_addr(hostaddr, &client) == 0;
@@ -163,6 +166,7 @@ sfsistat dm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	for (i = 0; known && i < c->cfg->ntrusted; i++)
 		if (dm_cidr_match(&c->cfg->trusted[i], &client)) {
 			c->trusted = 1;
+			dm_metrics_session(DM_MSESS_TRUSTED);
 			return SMFIS_ACCEPT;
 		}
 	dm_connstage_client(&c->cs, dm_zone_suspended);
@@ -284,6 +288,7 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	vars.client = c->client_ip;
 	dm_decide_connect(rc.pol, &c->cs.findings, &vars, &d);
 	o = dm_decide_rcpt(&rc, &d);
+	dm_metrics_rcpt(rc.pol, o);
 	extra[0] = '\0';
 	switch (o) {
 	case DM_RCPT_REJECT:
@@ -360,6 +365,7 @@ sfsistat dm_eom(SMFICTX *ctx)
 	if (dm_content_enabled(c->cfg)) {
 		rc = dm_content_eom(c, ctx, qid);
 	} else {
+		dm_metrics_skipped();
 		dm_log(LOG_INFO, "%s: accept: client=%s[%s] helo=<%s> from=<%s> rcpts=%u policy=%s dnsbl=%d%s%s%s%s%s total_ms=%u",
 		       qid, c->client_name, c->client_ip, c->helo, c->msg->from, c->msg->rcpt_ok,
 		       c->msg->policy ? c->msg->policy->name : "-", c->cs.findings.dnsbl_score,
@@ -415,6 +421,7 @@ sfsistat dm_close(SMFICTX *ctx)
 		       (unsigned)(dm_now_ms() - c->t_connect));
 	} else {
 		findings_list(&c->cs, found, sizeof(found));
+		dm_metrics_findings(&c->cs);
 		dm_log(LOG_INFO, "close: client=%s[%s] helo=<%s> helos=%u findings=%s dns=%s dnsbl=%d zones=%s rdns=%s "
 		       "dns_ms=%u wait_ms=%u msgs=%u rcpt_ok=%u rcpt_rejected=%u rcpt_deferred=%u total_ms=%u",
 		       c->client_name, c->client_ip, c->helo, c->cs.helo_count, found, c->cs.helo_dns,
