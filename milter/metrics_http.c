@@ -174,9 +174,9 @@ int dm_metrics_serve(char *err, size_t errlen)
 void dm_metrics_stop(void)
 {
 	if (daemon_handle != NULL)
-		MHD_stop_daemon(daemon_handle);
-	daemon_handle = NULL;
-	if (listen_fd >= 0)
+		MHD_stop_daemon(daemon_handle);     /* closes the socket it was given */
+	else if (listen_fd >= 0)
 		close(listen_fd);
+	daemon_handle = NULL;
 	listen_fd = -1;
 }
