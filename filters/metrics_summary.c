@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metrics_summary.h"
@@ -95,6 +96,42 @@ static void sessions(const struct dm_expo *e, FILE *out)
 	fprintf(out, "%s\n", any ? "" : " none");
 }
 
+static const char *label_of(const struct dm_expo_sample *s, const char *name)
+{
+	const char *k, *v;
+	size_t i;
+
+	for (i = 0; i < s->nlabels; i++) {
+		dm_expo_label(s, i, &k, &v);
+		if (strcmp(k, name) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+/* Each sample of metric added to its cell (policy row, action column):
+ * one pass over the text, however many policies. */
+static void cells_of(const struct dm_expo *e, const char *metric, const char *const *pols, size_t n,
+                     const char *const *actions, size_t nactions, double *cells)
+{
+	size_t i, p = 0, a;
+
+	for (i = 0; i < e->n; i++) {
+		const struct dm_expo_sample *s = &e->samples[i];
+		const char *pol, *act;
+		if (strcmp(dm_expo_name(s), metric) != 0 || (pol = label_of(s, "policy")) == NULL ||
+		    (act = label_of(s, "action")) == NULL)
+			continue;
+		if (p >= n || strcmp(pols[p], pol) != 0)       /* samples come grouped by policy */
+			for (p = 0; p < n && strcmp(pols[p], pol) != 0; p++)
+				;
+		for (a = 0; a < nactions && strcmp(actions[a], act) != 0; a++)
+			;
+		if (p < n && a < nactions)
+			cells[p * nactions + a] += s->value;
+	}
+}
+
 /* One table: a row per policy that has a count (default always), a
  * column per action, and a total row. */
 static void table(const struct dm_expo *e, FILE *out, const char *title, const char *metric,
@@ -102,22 +139,21 @@ static void table(const struct dm_expo *e, FILE *out, const char *title, const c
 {
 	const char *pols[MAX_ROWS];
 	size_t i, a, n = dm_expo_label_values(e, metric, "policy", pols, MAX_ROWS);
-	double total[8] = { 0 };
-	char l[400];
+	double total[8] = { 0 }, *cells;
 	int shown = 0;
 
-	if (n == 0)
+	if (n == 0 || (cells = calloc(n * nactions, sizeof(double))) == NULL)
 		return;
+	cells_of(e, metric, pols, n, actions, nactions, cells);
 	fprintf(out, "%-22s", title);
 	for (a = 0; a < nactions; a++)
 		fprintf(out, " %10s", actions[a]);
 	fputc('\n', out);
 	for (i = 0; i < n; i++) {
-		double row[8];
+		const double *row = cells + i * nactions;
 		double sum = 0;
+
 		for (a = 0; a < nactions; a++) {
-			snprintf(l, sizeof(l), "policy=%s,action=%s", pols[i], actions[a]);
-			row[a] = dm_expo_sum(e, metric, l);
 			sum += row[a];
 			total[a] += row[a];
 		}
@@ -135,6 +171,7 @@ static void table(const struct dm_expo *e, FILE *out, const char *title, const c
 			fprintf(out, " %10.0f", total[a]);
 		fputc('\n', out);
 	}
+	free(cells);
 }
 
 static void messages(const struct dm_expo *e, FILE *out)

@@ -79,18 +79,30 @@ static void put(struct out *o, const char *fmt, ...)
 		o->n += (size_t)w;
 }
 
-/* A label value: backslash, double quote and newline escaped. */
+/* n bytes as they are. */
+static void put_raw(struct out *o, const char *s, size_t n)
+{
+	if (o->n < o->len) {
+		size_t room = o->len - o->n - 1, k = n < room ? n : room;
+		memcpy(o->buf + o->n, s, k);
+		o->buf[o->n + k] = '\0';
+	}
+	o->n += n;
+}
+
+/* A label value: backslash, double quote and newline escaped; the runs in
+ * between copied whole (a scrape renders thousands of them). */
 static void put_value(struct out *o, const char *v)
 {
-	for (; *v; v++) {
-		if (*v == '\\')
-			put(o, "\\\\");
-		else if (*v == '"')
-			put(o, "\\\"");
-		else if (*v == '\n')
-			put(o, "\\n");
-		else
-			put(o, "%c", *v);
+	while (*v) {
+		size_t run = strcspn(v, "\\\"\n");
+
+		put_raw(o, v, run);
+		v += run;
+		if (*v == '\0')
+			break;
+		put_raw(o, *v == '\\' ? "\\\\" : *v == '"' ? "\\\"" : "\\n", 2);
+		v++;
 	}
 }
 
