@@ -19,7 +19,7 @@
 #include "hostport.h"
 
 enum ktype { K_STR, K_PATH, K_SOCKET, K_OCTAL, K_NAMES, K_ADDRS, K_CIDRS, K_LOG, K_FACILITY,
-             K_DNS_SERVERS, K_MS, K_UINT, K_ZONES, K_SPAMD, K_SIZE };
+             K_DNS_SERVERS, K_MS, K_UINT, K_ZONES, K_SPAMD, K_SIZE, K_LISTEN };
 
 struct key {
 	const char *section, *name;
@@ -41,6 +41,7 @@ static const struct key main_keys[] = {
 	{ "doorman", "log",              K_LOG,         O(log), 0, 0 },
 	{ "doorman", "log_facility",     K_FACILITY,    O(log_facility_name), 0, 0 },
 	{ "doorman", "stop_timeout_ms",  K_MS,          O(stop_timeout_ms), 0, 600000 },
+	{ "doorman", "metrics_listen",   K_LISTEN,      O(metrics_listen), 0, 0 },
 	{ "dns",     "servers",          K_DNS_SERVERS, O(dns_servers), 0, 0 },
 	{ "dns",     "timeout_ms",       K_MS,          O(dns_timeout_ms), 100, 20000 },
 	{ "dns",     "zones",            K_ZONES,       O(zones), 0, 0 },
@@ -355,6 +356,37 @@ static void apply_log(struct parse_ctx *c, const struct key *k, const char *v, i
 	dm_errors_add(c->errs, c->file, line, "log_facility must be mail, daemon, user or local0..local7, not '%.100s'", v);
 }
 
+/* metrics_listen: empty (off), or filters/hostport.c's address[:port],
+ * kept in canonical form ("127.0.0.1:9465", "[::1]:9465"). */
+static void apply_listen(struct parse_ctx *c, const struct key *k, char **field, const char *v, int line)
+{
+	struct dm_hostport hp;
+	char ip[64], canon[80];
+
+	canon[0] = '\0';
+	switch (v[0] == '\0' ? DM_HP_OK : dm_hostport_parse(v, DM_METRICS_PORT, &hp)) {
+	case DM_HP_OK:
+		if (v[0] != '\0')
+			snprintf(canon, sizeof(canon), hp.addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+			         dm_addr_format(&hp.addr, ip, sizeof(ip)), hp.port);
+		if (set_str(field, canon) < 0)
+			dm_errors_add(c->errs, c->file, line, "out of memory");
+		return;
+	case DM_HP_NOT_IP:
+		dm_errors_add(c->errs, c->file, line, "%s: '%.*s' is not an IP address (no host names)", k->name,
+		              (int)(hp.host_len < 100 ? hp.host_len : 100), v + hp.host_off);
+		return;
+	case DM_HP_PORT:
+		dm_errors_add(c->errs, c->file, line, "%s: bad port in '%.100s' (1 to 65535)", k->name, v);
+		return;
+	default:
+		dm_errors_add(c->errs, c->file, line,
+		              "%s must be an address with an optional port (127.0.0.1:9465, [::1]:9465), not '%.100s'",
+		              k->name, v);
+		return;
+	}
+}
+
 static void apply_spamd(struct parse_ctx *c, const char *v, int cont, int line)
 {
 	char err[200];
@@ -393,6 +425,7 @@ static void apply(struct parse_ctx *c, const struct key *k, const char *v, int c
 	case K_FACILITY: apply_log(c, k, v, line); break;
 	case K_ZONES: apply_zones(c, v, cont, line); break;
 	case K_SPAMD: apply_spamd(c, v, cont, line); break;
+	case K_LISTEN: apply_listen(c, k, field, v, line); break;
 	case K_NAMES: apply_names(c, v, cont, line); break;
 	case K_ADDRS: apply_addrs(c, k->name, v, cont, line, 0); break;
 	case K_CIDRS: apply_addrs(c, k->name, v, cont, line, 1); break;
@@ -440,6 +473,7 @@ struct dm_config *dm_config_defaults(void)
 	cfg->log_facility = LOG_MAIL;
 	cfg->log_facility_name = strdup("mail");
 	cfg->stop_timeout_ms = 10000;
+	cfg->metrics_listen = strdup("");
 	cfg->dns_servers = strdup("");
 	cfg->dns_timeout_ms = 3000;
 	cfg->cache_size = 10000;
@@ -454,7 +488,8 @@ struct dm_config *dm_config_defaults(void)
 	cfg->hostnames = calloc(2, sizeof(char *));
 	cfg->trusted = calloc(2, sizeof(struct dm_cidr));
 	if (!cfg->socket || !cfg->user || !cfg->pidfile || !cfg->policy_dir ||
-	    !cfg->log_facility_name || !cfg->dns_servers || !cfg->hostnames || !cfg->trusted) {
+	    !cfg->log_facility_name || !cfg->dns_servers || !cfg->hostnames || !cfg->trusted ||
+	    !cfg->metrics_listen) {
 		dm_config_free(cfg);
 		return NULL;
 	}
@@ -494,6 +529,7 @@ void dm_config_free(struct dm_config *cfg)
 	free(cfg->addresses);
 	free(cfg->trusted);
 	free(cfg->log_facility_name);
+	free(cfg->metrics_listen);
 	free(cfg->dns_servers);
 	free(cfg->zones);
 	dm_policy_free(cfg->def);

@@ -41,6 +41,7 @@ struct dm_config {
 	int log_facility;                /* LOG_MAIL ... */
 	char *log_facility_name;
 	unsigned stop_timeout_ms;        /* at stop, how long open sessions may take to finish */
+	char *metrics_listen;            /* "" = off; else "127.0.0.1:9465", "[::1]:9465" (read at start only) */
 	char *dns_servers;               /* "" = /etc/resolv.conf; else c-ares servers_ports csv */
 	unsigned dns_timeout_ms;
 	struct dnsbl_zone *zones;        /* [dns] zones, in the order given */
@@ -63,6 +64,7 @@ struct dm_config {
 };
 
 #define DM_CONFIG_FILE SYSCONFDIR "/doorman/doorman.conf"
+#define DM_METRICS_PORT 9465             /* metrics_listen without a port */
 
 /* Load path and every policy.d/\*.conf. Returns NULL if errs got any error. */
 struct dm_config *dm_config_load(const char *path, struct dm_errors *errs);

@@ -40,6 +40,7 @@ void dm_config_dump(const struct dm_config *cfg, FILE *out)
 	fprintf(out, "\n%-16s = %s\n", "log", cfg->log == DM_LOG_STDERR ? "stderr" : "syslog");
 	fprintf(out, "%-16s = %s\n", "log_facility", cfg->log_facility_name);
 	fprintf(out, "%-16s = %u\n", "stop_timeout_ms", cfg->stop_timeout_ms);
+	fprintf(out, "%-16s = %s\n", "metrics_listen", cfg->metrics_listen);
 	fprintf(out, "\n[dns]\n%-16s = %s\n", "servers",
 	        cfg->dns_servers[0] ? cfg->dns_servers : "; (from /etc/resolv.conf)");
 	fprintf(out, "%-16s = %u\n", "timeout_ms", cfg->dns_timeout_ms);

@@ -65,6 +65,9 @@ struct dm_policy {
 	/* where each reply came from (file:line), 0 = built in; for error messages */
 	int reply_line[DM_REPLY_COUNT];
 	char *reply_file[DM_REPLY_COUNT];
+	/* the row of this policy's counters (milter/metrics.c), set when the
+	 * configuration is installed, before it is published; 0 = none yet */
+	unsigned stats_slot;
 };
 
 struct dm_policy *dm_policy_builtin(void);

@@ -25,6 +25,7 @@
 #include "connstage.h"
 #include "zones.h"
 #include "log.h"
+#include "metrics.h"
 #include "resolver.h"
 #include "runtime.h"
 #include "seam.h"
@@ -143,10 +144,12 @@ sfsistat dm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		/* the MTA defers this client (4xx) and it comes back later */
 		dm_smfi->setpriv(ctx, NULL);
 		free(c);
+		dm_metrics_session(DM_MSESS_REFUSED);
 		return SMFIS_TEMPFAIL;
 	}
 	c->counted = 1;
 	dm_session_opened();
+	dm_metrics_session(DM_MSESS_OPENED);
 	c->cfg = dm_snapshot_pin();
 	c->t_connect = dm_now_ms();
 	known = client_addr(hostaddr, &client) == 0;
@@ -164,6 +167,7 @@ sfsistat dm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	for (i = 0; known && i < c->cfg->ntrusted; i++)
 		if (dm_cidr_match(&c->cfg->trusted[i], &client)) {
 			c->trusted = 1;
+			dm_metrics_session(DM_MSESS_TRUSTED);
 			return SMFIS_ACCEPT;
 		}
 	dm_connstage_client(&c->cs, dm_zone_suspended);
@@ -285,6 +289,7 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	vars.client = c->client_ip;
 	dm_decide_connect(rc.pol, &c->cs.findings, &vars, &d);
 	o = dm_decide_rcpt(&rc, &d);
+	dm_metrics_rcpt(rc.pol, o);
 	extra[0] = '\0';
 	switch (o) {
 	case DM_RCPT_REJECT:
@@ -364,6 +369,7 @@ sfsistat dm_eom(SMFICTX *ctx)
 	if (dm_content_enabled(c->cfg)) {
 		rc = dm_content_eom(c, ctx, qid);
 	} else {
+		dm_metrics_skipped();
 		if (c->msg->policy != NULL && c->msg->policy->explain)
 			dm_content_explain(c, ctx, NULL);
 		dm_log(LOG_INFO, "%s: accept: client=%s[%s] helo=<%s> from=<%s> rcpts=%u policy=%s dnsbl=%d%s%s%s%s%s total_ms=%u",
@@ -402,6 +408,7 @@ sfsistat dm_close(SMFICTX *ctx)
 		       (unsigned)(dm_now_ms() - c->t_connect));
 	} else {
 		dm_connstage_findings(&c->cs, found, sizeof(found));
+		dm_metrics_findings(&c->cs);
 		dm_log(LOG_INFO, "close: client=%s[%s] helo=<%s> helos=%u findings=%s dns=%s dnsbl=%d zones=%s rdns=%s "
 		       "dns_ms=%u wait_ms=%u msgs=%u rcpt_ok=%u rcpt_rejected=%u rcpt_deferred=%u total_ms=%u",
 		       c->client_name, c->client_ip, c->helo, c->cs.helo_count, found, c->cs.helo_dns,

@@ -17,6 +17,7 @@
 #include "content.h"
 #include "headers.h"
 #include "log.h"
+#include "metrics.h"
 #include "runtime.h"
 #include "seam.h"
 #include "text.h"
@@ -307,6 +308,7 @@ static sfsistat unscanned(struct connctx *c, SMFICTX *ctx, const char *qid, cons
 	memset(&cc, 0, sizeof(cc));
 	cc.pol = policy_of(c);
 	dm_decide_content(&cc, &cv);
+	dm_metrics_content(cc.pol, cv.action, NULL);
 	if (cv.action == DM_CONTENT_TEMPFAIL) {
 		set_reply(c, ctx, DM_REPLY_SPAM_ERROR, why, NULL);
 		log_scan(c, qid, "tempfail", cv.check, "-", NULL, a, why);
@@ -386,6 +388,7 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 		settle_scan(c, ctx);
 	delete_xspam(m, ctx);
 	if (m->no_scan[0] != '\0') {
+		dm_metrics_skipped();
 		if (pol->explain) {
 			char why[96];
 			snprintf(why, sizeof(why), "not scanned (%.60s)", m->no_scan);
@@ -398,6 +401,7 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 		return unscanned(c, ctx, qid, m->scan_err, NULL);
 	spamd_end(m->sess, &a);
 	m->sess = NULL;
+	dm_metrics_spamd(&a);
 	if (a.outcome != SPAMD_OK) {
 		dm_log(LOG_WARNING, "%s: spamd %s: %s", qid, spamd_outcome_name(a.outcome), a.error);
 		return unscanned(c, ctx, qid, a.error, &a);
@@ -410,6 +414,7 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 	cc.spamd_required = a.reply.threshold;
 	cc.has_exempt = m->has_exempt;
 	dm_decide_content(&cc, &cv);
+	dm_metrics_content(pol, cv.action, &a.reply.score);
 	hdr_spam_score(score, sizeof(score), a.reply.score);
 	hdr_spam_score(req, sizeof(req), cv.required);
 	snprintf(sr, sizeof(sr), "%s/%s", score, req);

@@ -1,7 +1,7 @@
 /*
  * main.c - doorman: options, config load, socket, privileges, signals.
  *
- *   doorman [-c FILE] [-p SOCKET] [-f] [-n] [-d] [-V]
+ *   doorman [-c FILE] [-p SOCKET] [-f] [-n] [-d] [-s] [-V]
  *
  * Exit codes (sysexits.h): 0; 64 usage; 69 socket in use or not openable;
  * 70 libmilter/c-ares failure; 71 cannot fork or start a thread; 73 cannot
@@ -46,6 +46,8 @@
 #include "zones.h"
 #include "fdlimit.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "monitor.h"
 #include "resolver.h"
 #include "runtime.h"
@@ -61,12 +63,13 @@ static const char *socket_override;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: doorman [-c FILE] [-p SOCKET] [-f] [-n] [-d] [-V]\n"
+	fprintf(stderr, "usage: doorman [-c FILE] [-p SOCKET] [-f] [-n] [-d] [-s] [-V]\n"
 	        "  -c FILE    configuration file (default %s)\n"
 	        "  -p SOCKET  milter socket, overrides the file (unix:PATH, inet:PORT@HOST)\n"
 	        "  -f         stay in the foreground\n"
 	        "  -n         check the configuration and exit (0 = valid, 78 = errors)\n"
 	        "  -d         print the effective configuration and policies and exit\n"
+	        "  -s         print the running doorman's counters (from metrics_listen) and exit\n"
 	        "  -V         print the version and exit\n", DM_CONFIG_FILE);
 }
 
@@ -124,19 +127,23 @@ static void reload(void)
 
 	if (cfg == NULL) {
 		dm_log(LOG_WARNING, "reload: %s has errors, keeping the running configuration", config_path);
+		dm_metrics_reloaded(0);
 		return;
 	}
 	if (dm_runtime_configure(cfg) < 0) {
 		dm_log(LOG_WARNING, "reload: out of memory for the spamd pool, keeping the running configuration");
 		dm_config_free(cfg);
+		dm_metrics_reloaded(0);
 		return;
 	}
+	dm_metrics_reload_note(cfg);
 	npol = cfg->npolicies;
 	nzones = cfg->nzones;
 	gen = cfg->generation;
 	dm_config_lint(cfg, warn_log, NULL);
 	dm_snapshot_publish(cfg);          /* cfg may be gone after this */
 	dm_zonecheck_kick();
+	dm_metrics_reloaded(1);
 	dm_log(LOG_INFO, "reload: configuration %s loaded (%zu domain policies, %zu dnsbl zones, generation %lu)",
 	       config_path, npol, nzones, gen);
 }
@@ -417,7 +424,7 @@ static int write_pidfile(const char *path)
 }
 
 struct options {
-	int foreground, check_only, dump;
+	int foreground, check_only, dump, status;
 };
 
 /* Returns -1 to go on, or the exit status. */
@@ -426,13 +433,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int opt;
 
 	memset(o, 0, sizeof(*o));
-	while ((opt = getopt(argc, argv, "c:p:fndVh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:p:fndsVh")) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
 		case 'p': socket_override = optarg; break;
 		case 'f': o->foreground = 1; break;
 		case 'n': o->check_only = 1; break;
 		case 'd': o->dump = 1; break;
+		case 's': o->status = 1; break;
 		case 'V': printf("doorman %s (c-ares %s)\n", PACKAGE_VERSION, ares_version(NULL)); return 0;
 		case 'h': usage(); return 0;
 		default: usage(); return EX_USAGE;
@@ -489,9 +497,15 @@ static int check_or_dump(struct dm_config *cfg, int dump)
  * Returns 0, or the exit status (already told to the waiting parent). */
 static int become_daemon(const struct dm_config *cfg, const struct passwd *pw, int foreground, int *parent)
 {
+	char err[300];
+
 	if (smfi_register(dm_filter) != MI_SUCCESS) {
 		fprintf(stderr, "doorman: smfi_register failed\n");
 		return EX_SOFTWARE;
+	}
+	if (dm_metrics_listen(cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "doorman: %s\n", err);
+		return EX_UNAVAILABLE;
 	}
 	if (open_socket(cfg, pw) < 0)
 		return EX_UNAVAILABLE;
@@ -546,6 +560,10 @@ static int start_runtime(struct dm_config *cfg, unsigned long fd_soft, unsigned 
 		dm_log(LOG_WARNING, "cannot start the zone self-test thread");
 	if (dm_monitor_start() < 0)
 		dm_log(LOG_WARNING, "cannot start the file descriptor monitor");
+	if (dm_metrics_serve(err, sizeof(err)) < 0) {
+		dm_log(LOG_ERR, "%s", err);
+		return EX_OSERR;
+	}
 	if (pthread_create(&milter_tid, NULL, milter_thread, NULL) != 0) {
 		dm_log(LOG_ERR, "cannot start the milter thread");
 		return EX_OSERR;
@@ -565,6 +583,8 @@ int main(int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &o)) >= 0)
 		return rc;
 	absolute_config_path();
+	if (o.status)
+		return dm_metrics_status(config_path, stdout, stderr);
 	if (dm_resolver_library_init() < 0) {
 		fprintf(stderr, "doorman: c-ares initialisation failed\n");
 		return EX_SOFTWARE;
@@ -594,6 +614,7 @@ int main(int argc, char **argv)
 	}
 	report_started(parent, 0, log_stderr);
 	serve();
+	dm_metrics_stop();
 	dm_log(LOG_INFO, "stopping");
 	/* Debian's libmilter leaves the socket behind; a stale one would only
 	 * confuse whoever looks at it next. */

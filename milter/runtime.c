@@ -1,12 +1,14 @@
 /*
  * runtime.c - the process's runtime state (see runtime.h): the spamd pool
- * and the DNS cache, which outlive configuration snapshots, and the session
- * counters the stop path and the monitor read. Counters are atomic: no lock on the
+ * and the DNS cache, which outlive configuration snapshots (and the rows of
+ * counters milter/metrics.c keeps per policy), and the session counters the
+ * stop path and the monitor read. Counters are atomic: no lock on the
  * session path.
  */
 #include <stddef.h>
 
 #include "dnscache.h"
+#include "metrics.h"
 #include "runtime.h"
 #include "spamd.h"
 
@@ -15,7 +17,7 @@ static struct dm_dnscache *cache;
 static unsigned sessions;
 static int stopping;
 
-int dm_runtime_configure(const struct dm_config *cfg)
+static int configure_pool(const struct dm_config *cfg)
 {
 	struct spamd_pool *p = __atomic_load_n(&pool, __ATOMIC_ACQUIRE);
 
@@ -29,6 +31,14 @@ int dm_runtime_configure(const struct dm_config *cfg)
 		return -1;
 	/* set once, never freed while the process runs: sessions hold slots of it */
 	__atomic_store_n(&pool, p, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int dm_runtime_configure(const struct dm_config *cfg)
+{
+	if (configure_pool(cfg) < 0)
+		return -1;
+	dm_metrics_configure(cfg);       /* each policy's row of counters */
 	return 0;
 }
 

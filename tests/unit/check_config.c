@@ -254,7 +254,9 @@ static int get_field(const struct dm_config *cfg, const char *key, char *out, si
 			if (strcmp(cfg->log_facility_name, facility_names[i].name) == 0)
 				v = facility_names[i].value;
 		snprintf(out, len, "%s%s", cfg->log_facility_name, v == cfg->log_facility ? "" : " (value mismatch)");
-	} else if (strcmp(key, "servers") == 0)
+	} else if (strcmp(key, "metrics_listen") == 0)
+		snprintf(out, len, "%s", cfg->metrics_listen);
+	else if (strcmp(key, "servers") == 0)
 		snprintf(out, len, "%s", cfg->dns_servers);
 	else if (strcmp(key, "timeout_ms") == 0)
 		snprintf(out, len, "%u", cfg->dns_timeout_ms);
@@ -458,6 +460,13 @@ static const struct load_row load_rows[] = {
 	      "servers=127.0.0.1:5353,[::1]:5300,[::1]:53,192.0.2.1:53,[2001:db8::53]:53"),
 	GOODM("socket inet6", "[doorman]\nsocket = inet6:8890@::1\n", "socket=inet6:8890@::1"),
 	GOODM("socket local:", "[doorman]\nsocket = local:/run/d.sock\n", "socket=local:/run/d.sock"),
+	GOODM("metrics_listen: off by default", "", "metrics_listen="),
+	GOODM("metrics_listen address:port", "[doorman]\nmetrics_listen = 127.0.0.1:9465\n",
+	      "metrics_listen=127.0.0.1:9465"),
+	GOODM("metrics_listen without a port: 9465", "[doorman]\nmetrics_listen = ::1\n", "metrics_listen=[::1]:9465"),
+	GOODM("metrics_listen [ipv6]:port", "[doorman]\nmetrics_listen = [::1]:19465\n", "metrics_listen=[::1]:19465"),
+	GOODM("metrics_listen empty: off", "[doorman]\nmetrics_listen = 127.0.0.1\nmetrics_listen =\n",
+	      "metrics_listen="),
 	GOODM("socket_mode without leading zero", "[doorman]\nsocket_mode = 600\n", "socket_mode=0600"),
 	GOODM("timeout_ms lower bound 100", "[dns]\ntimeout_ms = 100\n", "timeout_ms=100"),
 	GOODM("timeout_ms upper bound 20000", "[dns]\ntimeout_ms = 20000\n", "timeout_ms=20000"),
@@ -578,6 +587,15 @@ static const struct load_row load_rows[] = {
 	BADM("timeout_ms empty", "[dns]\ntimeout_ms =\n", 2, "not ''"),
 	BADM("socket_mode 0999 not octal", "[doorman]\nsocket_mode = 0999\n", 2,
 	     "socket_mode must be an octal mode like 0660, not '0999'"),
+	BADM("metrics_listen: a host name", "[doorman]\nmetrics_listen = localhost:9465\n", 2,
+	     "metrics_listen: 'localhost' is not an IP address (no host names)"),
+	BADM("metrics_listen: port 0", "[doorman]\nmetrics_listen = 127.0.0.1:0\n", 2,
+	     "metrics_listen: bad port in '127.0.0.1:0'"),
+	BADM("metrics_listen: port 65536", "[doorman]\nmetrics_listen = [::1]:65536\n", 2, "bad port"),
+	BADM("metrics_listen: no closing bracket", "[doorman]\nmetrics_listen = [::1:9465\n", 2,
+	     "metrics_listen must be an address with an optional port"),
+	BADM("metrics_listen: two values", "[doorman]\nmetrics_listen = 127.0.0.1:1, 127.0.0.1:2\n", 2,
+	     "metrics_listen"),
 	BADM("socket_mode 1777 too large", "[doorman]\nsocket_mode = 1777\n", 2, "not '1777'"),
 	BADM("socket_mode rw-rw----", "[doorman]\nsocket_mode = rw-rw----\n", 2, "octal mode"),
 	BADM("socket tcp:25", "[doorman]\nsocket = tcp:25\n", 2,
