@@ -207,6 +207,7 @@ static void spamd(const struct dm_expo *e, FILE *out)
 		sum = get(e, "doorman_spamd_duration_seconds_sum", l, &f);
 		fprintf(out, "  %-32.100s %9.0f %9.0f %9.0f %8s", b[i], dm_expo_sum(e, "doorman_spamd_in_flight", l),
 		        dm_expo_sum(e, "doorman_spamd_requests_total", l), dm_expo_sum(e, "doorman_spamd_failures_total", l),
+		        dm_expo_sum(e, "doorman_spamd_gtube_failed", l) > 0 ? "GTUBE" :
 		        dm_expo_sum(e, "doorman_spamd_backing_off", l) > 0 ? "YES" : "no");
 		if (cnt > 0)
 			fprintf(out, " %8.3f\n", sum / cnt);

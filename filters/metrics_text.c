@@ -248,6 +248,11 @@ static void spamd(struct out *o, const struct dm_metrics *s)
 	for (i = 0; i < s->nbackends; i++)
 		sample(o, "doorman_spamd_backing_off", "backend", s->backends[i].name,
 		       (unsigned long)(s->backends[i].backing_off != 0));
+	family(o, "doorman_spamd_gtube_failed", "gauge",
+	       "1 while this spamd server is out of use: it did not flag GTUBE in its last self-test.");
+	for (i = 0; i < s->nbackends; i++)
+		sample(o, "doorman_spamd_gtube_failed", "backend", s->backends[i].name,
+		       (unsigned long)(s->backends[i].gtube_failed != 0));
 	family(o, "doorman_spamd_duration_seconds", "histogram",
 	       "Scans from the start to the verdict or failure (the log's spamd_ms), per spamd server.");
 	for (i = 0; i < s->nbackends; i++)

@@ -70,6 +70,7 @@ struct dm_m_backend {
 	unsigned in_flight;
 	unsigned long requests, failures;
 	int backing_off;
+	int gtube_failed;                  /* out of use: failed its GTUBE self-test */
 	struct dm_hist duration;           /* spamd_begin to spamd_end, ms */
 };
 

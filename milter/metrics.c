@@ -261,6 +261,7 @@ static size_t backends_copy(struct dm_m_backend *out)
 		out[i].requests = st[i].requests;
 		out[i].failures = st[i].failures;
 		out[i].backing_off = st[i].backoff_left_ms > 0;
+		out[i].gtube_failed = st[i].unusable != 0;
 		memset(&out[i].duration, 0, sizeof(out[i].duration));
 		if (r >= 0)
 			hist_copy(&bdur[r], &out[i].duration);

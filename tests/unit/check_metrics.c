@@ -126,6 +126,7 @@ static void st_spamd(struct dm_metrics *s)
 	add(&backs[0].duration, dm_spamd_bounds, DM_SPAMD_BOUNDS, 90000);   /* +Inf */
 	backs[1].name = "127.0.0.1:783";
 	backs[1].requests = 3;
+	backs[1].gtube_failed = 1;
 	s->backends = backs;
 	s->nbackends = 2;
 }
@@ -241,6 +242,8 @@ static const struct render_row render_rows[] = {
 		"doorman_spamd_failures_total{backend=\"unix:/run/spamd.sock\"} 1",
 		"doorman_spamd_backing_off{backend=\"unix:/run/spamd.sock\"} 1",
 		"doorman_spamd_backing_off{backend=\"127.0.0.1:783\"} 0",
+		"doorman_spamd_gtube_failed{backend=\"unix:/run/spamd.sock\"} 0",
+		"doorman_spamd_gtube_failed{backend=\"127.0.0.1:783\"} 1",
 		"doorman_spamd_requests_total{backend=\"127.0.0.1:783\"} 3",
 		"doorman_spamd_duration_seconds_bucket{backend=\"unix:/run/spamd.sock\",le=\"0.05\"} 1",
 		"doorman_spamd_duration_seconds_bucket{backend=\"unix:/run/spamd.sock\",le=\"0.1\"} 1",
@@ -536,7 +539,7 @@ END_TEST
 struct summary_row {
 	const char *name;
 	void (*set)(struct dm_metrics *);
-	const char *want[8];         /* substrings of the summary */
+	const char *want[10];        /* substrings of the summary */
 	const char *absent[4];
 };
 
@@ -555,8 +558,10 @@ static void st_all(struct dm_metrics *s)
 	backs[0].backing_off = 1;
 	add(&backs[0].duration, dm_spamd_bounds, DM_SPAMD_BOUNDS, 100);
 	add(&backs[0].duration, dm_spamd_bounds, DM_SPAMD_BOUNDS, 300);
+	backs[1].name = "127.0.0.1:783";
+	backs[1].gtube_failed = 1;
 	s->backends = backs;
-	s->nbackends = 1;
+	s->nbackends = 2;
 	add(&s->score, dm_score_bounds, DM_SCORE_BOUNDS, 1000);
 	add(&s->score, dm_score_bounds, DM_SCORE_BOUNDS, 9000);
 	s->fd_limit = 1024;
@@ -580,6 +585,7 @@ static const struct summary_row summary_rows[] = {
 		"  example.com                   0         12          3          0          0          4          2\n",
 		"messages: 7 scanned, 10 unscanned (spamd gave no verdict), 11 skipped\nspam scores: mean 5.0; 1 at most 5, 1 above\n",
 		"  unix:/run/spamd.sock                     0        52         1      YES    0.200\n",
+		"  127.0.0.1:783                            0         0         0    GTUBE        -\n",
 		"DNS: 300 queries: 120 sent, 150 cache hits, 30 joined in flight; 100 answers, 15 not found, 2 errors, 3 timeouts; 4 in flight now\nDNS cache: 120 of 10000 entries, 6 evictions\nDNS lists: bl.example.net ok, dead.example.net SUSPENDED\n",
 		"file descriptors: 40 open of limit 1024; could not be opened: 0 DNS, 0 spamd\n" },
 	  { "STOPPING", "FAILED" } },
