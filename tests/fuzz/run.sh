@@ -7,7 +7,8 @@
 #   run.sh all              both (what `make fuzz` does)
 #
 # Environment (set by the Makefile): FUZZ_CC, FUZZ_CPPFLAGS, FUZZ_LIBS,
-# FUZZ_SOURCES (libfilters' sources), srcdir, builddir, sysconfdir,
+# FUZZ_SOURCES (libfilters' sources), FUZZ_REPORT_SOURCES (doorman-report's
+# line parser, for fuzz_logline), srcdir, builddir, sysconfdir,
 # runstatedir; optional
 # FUZZ_TARGETS, FUZZ_SECONDS (default 60), FUZZ_RUNS, FUZZ_ARGS (more
 # libFuzzer options). Objects and binaries go to $builddir/tests/fuzz/build,
@@ -16,9 +17,10 @@
 # size; exits 1 if any target crashed, leaked or broke an invariant.
 set -eu
 : "${srcdir:=.}" "${builddir:=.}" "${sysconfdir:=/etc}" "${runstatedir:=/run}" "${FUZZ_CC:=clang}" "${FUZZ_SECONDS:=60}"
-: "${FUZZ_TARGETS:=config policy zonespec helo spamd_reply headers}"
+: "${FUZZ_TARGETS:=config policy zonespec helo spamd_reply headers dnsparse logline}"
 : "${FUZZ_CPPFLAGS:=-D_GNU_SOURCE -I$srcdir/filters}" "${FUZZ_LIBS:=-linih -lcares -lpthread}"
 : "${FUZZ_SOURCES:=}" "${FUZZ_RUNS:=}" "${FUZZ_ARGS:=}"
+: "${FUZZ_REPORT_SOURCES:=tools/logline.c tools/logframe.c tools/logsentence.c}"
 here=$srcdir/tests/fuzz
 out=$builddir/tests/fuzz/build
 work=$builddir/tests/fuzz/work
@@ -41,11 +43,27 @@ build() {
 	# shellcheck disable=SC2086
 	ar rc "$out/libfilters-fuzz.a" $objs
 	ranlib "$out/libfilters-fuzz.a"
+	objs=""
+	for src in $FUZZ_REPORT_SOURCES; do
+		o=$out/obj/report-$(basename "$src" .c).o
+		echo "  FUZZCC   $src"
+		$FUZZ_CC $CFLAGS_FUZZ -fsanitize=fuzzer-no-link -D_GNU_SOURCE -I"$srcdir/tools" -c "$srcdir/$src" -o "$o"
+		objs="$objs $o"
+	done
+	rm -f "$out/libreport-fuzz.a"
+	# shellcheck disable=SC2086
+	ar rc "$out/libreport-fuzz.a" $objs
+	ranlib "$out/libreport-fuzz.a"
 	for t in $FUZZ_TARGETS; do
 		echo "  FUZZLD   fuzz_$t"
+		# doorman-report's parser shares no code with the daemon: its own includes
+		case $t in
+		logline) inc="-I$srcdir/tools" lib=$out/libreport-fuzz.a ;;
+		*) inc="" lib="" ;;
+		esac
 		# shellcheck disable=SC2086
-		$FUZZ_CC $CFLAGS_FUZZ -fsanitize=fuzzer $FUZZ_CPPFLAGS -I"$here" \
-			"$here/fuzz_$t.c" "$out/libfilters-fuzz.a" $FUZZ_LIBS -lm -o "$out/fuzz_$t"
+		$FUZZ_CC $CFLAGS_FUZZ -fsanitize=fuzzer $FUZZ_CPPFLAGS $inc -I"$here" \
+			"$here/fuzz_$t.c" $lib "$out/libfilters-fuzz.a" $FUZZ_LIBS -lm -o "$out/fuzz_$t"
 	done
 }
 
