@@ -565,7 +565,8 @@ static int finish(struct checker *k)
 		if (h->count != h->inf_count)
 			return fail(k, "%s: _count %g differs from the +Inf bucket %g", h->labels, h->count, h->inf_count);
 	}
-	qsort(k->keys, k->nkeys, sizeof(char *), cmp_str);
+	if (k->nkeys > 1)           /* qsort(NULL, 0, ...) is undefined */
+		qsort(k->keys, k->nkeys, sizeof(char *), cmp_str);
 	for (i = 1; i < k->nkeys; i++)
 		if (strcmp(k->keys[i - 1], k->keys[i]) == 0)
 			return fail(k, "series %.200s comes twice", k->keys[i]);
