@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -177,19 +178,60 @@ static void *milter_thread(void *arg)
 	return NULL;
 }
 
-/* Wait for a signal of set until deadline (dm_now_ms); 0 when none came. */
-static int wait_signal(const sigset_t *set, uint64_t deadline)
-{
-	uint64_t now = dm_now_ms();
-	struct timespec ts;
-	int sig;
+/* SIGUSR1, SIGTERM, SIGINT and SIGHUP reach the main thread through a
+ * handler and a pipe, not sigwait: libmilter's own signal thread sigwaits
+ * for SIGTERM, SIGINT and SIGHUP, and a signal blocked everywhere goes to
+ * whichever waiter comes first (it would end the accept loop with no
+ * drain). A signal the main thread has unblocked is delivered to it. */
+static int sig_pipe[2] = { -1, -1 };
 
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char c = (unsigned char)sig;
+
+	if (write(sig_pipe[1], &c, 1) < 0) {
+		/* the pipe is full: signals enough are already waiting */
+	}
+	errno = saved;
+}
+
+/* Take the signals above in this (the main) thread from now on. */
+static int catch_signals(void)
+{
+	static const int sigs[] = { SIGUSR1, SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+	sigset_t set;
+	size_t i;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&set, sigs[i]);
+	}
+	return pthread_sigmask(SIG_UNBLOCK, &set, NULL) == 0 ? 0 : -1;
+}
+
+/* Wait for one of those signals until deadline (dm_now_ms); 0 when none came. */
+static int wait_signal(uint64_t deadline)
+{
+	struct pollfd p = { .fd = sig_pipe[0], .events = POLLIN };
+	unsigned char c;
+	uint64_t now = dm_now_ms();
+
+	if (read(sig_pipe[0], &c, 1) == 1)
+		return c;
 	if (now >= deadline)
 		return 0;
-	ts.tv_sec = (time_t)((deadline - now) / 1000);
-	ts.tv_nsec = (long)((deadline - now) % 1000) * 1000000L;
-	sig = sigtimedwait(set, NULL, &ts);
-	return sig < 0 ? 0 : sig;
+	if (poll(&p, 1, (int)(deadline - now)) <= 0)
+		return 0;
+	return read(sig_pipe[0], &c, 1) == 1 ? c : 0;
 }
 
 static void *wake_milter(void *arg)
@@ -203,8 +245,9 @@ static void *wake_milter(void *arg)
 }
 
 /* Stop: refuse new sessions, let the open ones finish (bounded, unless
- * now), then end libmilter's loop without waiting for its 5-second poll. */
-static void stop(const sigset_t *set, int now)
+ * now), then end libmilter's loop without waiting for its 5-second poll.
+ * Also after libmilter's loop ended by itself: its session threads go on. */
+static void stop(int now)
 {
 	pthread_t waker;
 	int woken = 0;
@@ -217,8 +260,8 @@ static void stop(const sigset_t *set, int now)
 	if (open > 0 && !now)
 		dm_log(LOG_INFO, "stopping: waiting for %u open sessions (at most %llu ms); new ones are deferred",
 		       open, (unsigned long long)(until - dm_now_ms()));
-	while (dm_sessions_open() > 0 && dm_now_ms() < until && !__atomic_load_n(&milter_done, __ATOMIC_ACQUIRE)) {
-		int sig = wait_signal(set, dm_now_ms() + 20 < until ? dm_now_ms() + 20 : until);
+	while (dm_sessions_open() > 0 && dm_now_ms() < until) {
+		int sig = wait_signal(dm_now_ms() + 20 < until ? dm_now_ms() + 20 : until);
 		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
 			break;       /* asked again: now */
 	}
@@ -237,23 +280,20 @@ static void stop(const sigset_t *set, int now)
 /* The main thread: reloads and stops, until libmilter's loop ends. */
 static void serve(void)
 {
-	sigset_t set;
-	int sig;
+	int sig, stopped = 0;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
 	while (!__atomic_load_n(&milter_done, __ATOMIC_ACQUIRE)) {
-		sig = wait_signal(&set, dm_now_ms() + 250);
+		sig = wait_signal(dm_now_ms() + 250);
 		if (sig == SIGUSR1) {
 			reload();
 		} else if (sig == SIGTERM || sig == SIGHUP || sig == SIGINT) {
-			stop(&set, sig == SIGINT);
+			stop(sig == SIGINT);
+			stopped = 1;
 			break;
 		}
 	}
+	if (!stopped)            /* libmilter's loop ended without us */
+		stop(0);
 	pthread_join(milter_tid, NULL);
 }
 
@@ -525,8 +565,8 @@ static int become_daemon(const struct dm_config *cfg, const struct passwd *pw, i
 	return 0;
 }
 
-/* Signals blocked (before any thread exists: the main thread takes them
- * with sigtimedwait; libmilter's thread gets SIGUSR2 only), the shared DNS
+/* Signals blocked (before any thread exists: once they all exist the main
+ * thread catches them, catch_signals; libmilter's thread gets SIGUSR2 only), the shared DNS
  * thread, the spamd pool, the DNS cache, the first configuration published,
  * then the helper threads. Returns 0 or an exit status. */
 static int start_runtime(struct dm_config *cfg, unsigned long fd_soft, unsigned long fd_hard)
@@ -568,6 +608,10 @@ static int start_runtime(struct dm_config *cfg, unsigned long fd_soft, unsigned 
 		dm_log(LOG_ERR, "cannot start the milter thread");
 		return EX_OSERR;
 	}
+	if (catch_signals() < 0) {
+		dm_log(LOG_ERR, "cannot catch signals: %s", strerror(errno));
+		return EX_OSERR;
+	}
 	return 0;
 }
 
@@ -595,14 +639,17 @@ int main(int argc, char **argv)
 		return check_or_dump(cfg, o.dump);
 	if (cfg->user[0] != '\0' && (pw = getpwnam(cfg->user)) == NULL) {
 		fprintf(stderr, "doorman: %s: user '%s' does not exist\n", config_path, cfg->user);
+		dm_config_free(cfg);
 		return EX_CONFIG;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	/* one descriptor per MTA session: take all the system allows (as
 	 * Postfix's master does) */
 	dm_fd_raise_limit(&fd_soft, &fd_hard);
-	if ((rc = become_daemon(cfg, pw, o.foreground, &parent)) != 0)
+	if ((rc = become_daemon(cfg, pw, o.foreground, &parent)) != 0) {
+		dm_config_free(cfg);
 		return rc;
+	}
 	log_stderr = cfg->log == DM_LOG_STDERR;
 	dm_log_open(cfg->log, cfg->log_facility);
 	/* a reload may free cfg: keep what the exit path needs */
