@@ -31,7 +31,7 @@ static double get(const struct dm_expo *e, const char *name, const char *labels,
 static void uptime(const struct dm_expo *e, time_t now, FILE *out)
 {
 	const char *ver[1] = { "?" };
-	double start, gen, pol, ok, rok, rfail;
+	double start, gen, pol, ok, rok, rfail, warn;
 	int f1, f2, f3, f4;
 	long up;
 
@@ -63,6 +63,10 @@ static void uptime(const struct dm_expo *e, time_t now, FILE *out)
 		fprintf(out, "; reloads: %.0f ok, %.0f failed", rok, rfail);
 	if (f1)
 		fputc('\n', out);
+	warn = get(e, "doorman_config_warnings", NULL, &f2);
+	if (f1 && f2 && warn > 0)
+		fprintf(out, "configuration: %.0f WARNING%s: checks that are on but cannot act (doorman -n names them)\n",
+		        warn, warn == 1 ? "" : "S");
 }
 
 static void sessions(const struct dm_expo *e, FILE *out)

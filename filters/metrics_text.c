@@ -303,6 +303,9 @@ static void process(struct out *o, const struct dm_metrics *s)
 	    s->generation);
 	one(o, "doorman_config_domain_policies", "gauge", "Domain policies in the configuration in use.",
 	    (unsigned long)s->domain_policies);
+	one(o, "doorman_config_warnings", "gauge",
+	    "Checks on in a policy that cannot act with the configuration in use ([dnsbl] with no zones, "
+	    "[spam] with no spamd servers); doorman -n names them.", (unsigned long)s->config_warnings);
 	one(o, "doorman_config_last_reload_successful", "gauge",
 	    "1 if the last reload (or the start) loaded the configuration, 0 if it kept the old one.",
 	    (unsigned long)(s->last_reload_ok != 0));

@@ -102,6 +102,7 @@ struct dm_metrics {
 	unsigned long fd_shortages[DM_FD_USERS];
 	unsigned long generation;
 	size_t domain_policies;
+	unsigned config_warnings;          /* dm_config_lint: checks on that cannot act */
 	int last_reload_ok;
 	double last_reload_time;           /* unix seconds: the last reload, or the start */
 	unsigned long reloads_ok, reloads_failed;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config_lint.h"
 #include "dnscache.h"
 #include "fdlimit.h"
 #include "metrics.h"
@@ -244,6 +245,12 @@ static size_t policies_copy(struct dm_m_policy *out)
 	return o;
 }
 
+static void lint_quiet(void *user, const char *text)
+{
+	(void)user;
+	(void)text;              /* counted only: the log and doorman -n say them */
+}
+
 static size_t backends_copy(struct dm_m_backend *out)
 {
 	struct spamd_backend_stats st[SPAMD_BACKENDS_MAX];
@@ -332,6 +339,7 @@ char *dm_metrics_text(size_t *len)
 	s.fd_shortages[DM_FD_SPAMD] = dm_fd_shortages(DM_FD_SPAMD);
 	s.generation = cfg != NULL ? cfg->generation : 0;
 	s.domain_policies = cfg != NULL ? cfg->npolicies : 0;
+	s.config_warnings = cfg != NULL ? (unsigned)dm_config_lint(cfg, lint_quiet, NULL) : 0;
 	s.last_reload_ok = __atomic_load_n(&last_reload_ok, __ATOMIC_RELAXED);
 	s.last_reload_time = (double)__atomic_load_n(&last_reload_ms, __ATOMIC_RELAXED) / 1000.0;
 	s.reloads_ok = LOAD(reloads_ok);
