@@ -8,7 +8,9 @@
  *
  * MODE:
  *   ok        wait DELAY_MS (no CPU), then a valid verdict: Spam: False ; 1.0 / 5.0
- *             (-S SCORE: Spam: True ; SCORE / 5.0 when SCORE >= 5)
+ *             (-S SCORE: Spam: True ; SCORE / 5.0 when SCORE >= 5); a
+ *             message with the GTUBE string gets Spam: True ; 1000.0 / 5.0,
+ *             as from spamd (doorman's self-test sends GTUBE)
  *   hang      read the request, never answer; hold the connection until the
  *             peer closes it (or 300 s)
  *   garbage   answer bytes that are no spamd reply: control characters,
@@ -72,11 +74,36 @@ static void write_all(int fd, const char *p, size_t len)
 	}
 }
 
-/* Read until EOF; the request's first line tells CHECK from SYMBOLS/REPORT. */
-static int read_request(int fd, char *first, size_t firstlen, unsigned long *got)
+static const char gtube_text[] = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
+#define GTUBE_LEN (sizeof(gtube_text) - 1)
+
+/* Does the stream, read in pieces, hold the GTUBE string? tail keeps the
+ * last GTUBE_LEN - 1 bytes read before. */
+static int gtube_seen(char *tail, size_t *ntail, const char *buf, size_t n)
 {
-	char buf[16384];
-	size_t have = 0;
+	char joined[2 * GTUBE_LEN];
+	size_t keep = GTUBE_LEN - 1, k = n < keep ? n : keep, j = *ntail + k, start;
+
+	memcpy(joined, tail, *ntail);
+	memcpy(joined + *ntail, buf, k);      /* a match across the seam */
+	if (memmem(joined, j, gtube_text, GTUBE_LEN) != NULL || memmem(buf, n, gtube_text, GTUBE_LEN) != NULL)
+		return 1;
+	if (n >= keep) {
+		memcpy(tail, buf + n - keep, keep);
+		*ntail = keep;
+	} else {
+		start = j > keep ? j - keep : 0;
+		memmove(tail, joined + start, j - start);
+		*ntail = j - start;
+	}
+	return 0;
+}
+
+/* Read until EOF; the request's first line tells CHECK from SYMBOLS/REPORT. */
+static int read_request(int fd, char *first, size_t firstlen, unsigned long *got, int *gtube)
+{
+	char buf[16384], tail[GTUBE_LEN];
+	size_t have = 0, ntail = 0;
 
 	first[0] = '\0';
 	for (;;) {
@@ -94,6 +121,8 @@ static int read_request(int fd, char *first, size_t firstlen, unsigned long *got
 			first[have] = '\0';
 		}
 		*got += (unsigned long)n;
+		if (!*gtube)
+			*gtube = gtube_seen(tail, &ntail, buf, (size_t)n);
 	}
 }
 
@@ -102,14 +131,15 @@ static void *serve(void *arg)
 	int fd = (int)(long)arg;
 	char first[64], reply[512];
 	unsigned long got = 0;
-	int len;
+	int len, gtube = 0;
+	double s;
 
 	pthread_mutex_lock(&lock);
 	n_conns++;
 	if (++cur > max_cur)
 		max_cur = cur;
 	pthread_mutex_unlock(&lock);
-	if (read_request(fd, first, sizeof(first), &got) < 0)
+	if (read_request(fd, first, sizeof(first), &got, &gtube) < 0)
 		goto out;
 	pthread_mutex_lock(&lock);
 	n_requests++;
@@ -120,13 +150,14 @@ static void *serve(void *arg)
 	case M_HALF:
 		if (delay_ms)
 			nap(delay_ms);
+		s = gtube ? 1000.0 : score;
 		if (strncmp(first, "CHECK ", 6) == 0)
 			len = snprintf(reply, sizeof(reply), "SPAMD/1.1 0 EX_OK\r\nSpam: %s ; %.1f / 5.0\r\n\r\n",
-			               score >= 5.0 ? "True" : "False", score);
+			               s >= 5.0 ? "True" : "False", s);
 		else
 			len = snprintf(reply, sizeof(reply),
 			               "SPAMD/1.1 0 EX_OK\r\nContent-length: 14\r\nSpam: %s ; %.1f / 5.0\r\n\r\nFAKE_SPAMD_HIT",
-			               score >= 5.0 ? "True" : "False", score);
+			               s >= 5.0 ? "True" : "False", s);
 		write_all(fd, reply, mode == M_HALF ? (size_t)len / 2 : (size_t)len);
 		break;
 	case M_GARBAGE: {
