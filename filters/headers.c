@@ -146,11 +146,14 @@ int hdr_clean_value(char *out, size_t outlen, const char *src, size_t len, size_
 		char o;
 
 		if (c == '\r' || c == '\n') {
-			/* a fold (or a forged line break) becomes one blank */
+			/* a fold unfolds as RFC 5322 3.2.2 says: the line break goes,
+			 * the blanks after it stay (so folding our own output and
+			 * cleaning it again gives it back); a forged line break, not
+			 * followed by a blank, becomes one blank */
 			while (i < len && (src[i] == '\r' || src[i] == '\n'))
 				i++;
-			while (i < len && (src[i] == ' ' || src[i] == '\t'))
-				i++;
+			if (i < len && (src[i] == ' ' || src[i] == '\t'))
+				continue;
 			o = ' ';
 		} else {
 			i++;

@@ -106,7 +106,10 @@ static const struct row rows[] = {
 	/* hdr_clean_value */
 	CL("plain", "hello world", 0, 100, 0, 0, "hello world"),
 	CL("CRLF becomes one blank", "a\r\nb", 0, 100, 0, 0, "a b"),
-	CL("fold unfolded", "a\r\n\t  b", 0, 100, 0, 0, "a b"),
+	CL("fold unfolded: the break goes, its blanks stay (RFC 5322 3.2.2)", "a\r\n\t  b", 0, 100, 0, 0, "a   b"),
+	CL("our own Subject fold comes back whole", "nXme\n              description", 0, 100, 0, 0,
+	   "nXme              description"),
+	CL("a break before no blank is forged: one blank", "a\r\n\r\nb", 0, 100, 0, 0, "a b"),
 	CL("bare LF header injection", "x\nBcc: victim@example", 0, 100, 0, 0, "x Bcc: victim@example"),
 	CL("bare CR", "x\ry", 0, 100, 0, 0, "x y"),
 	CL("NUL and controls", "a\0b\x1b[1m\x7f", 0, 100, 0, 0, "a?b?[1m?"),
