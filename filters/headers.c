@@ -412,13 +412,14 @@ static int fold_text(char *out, size_t outlen, const char *text, size_t col)
 		need = nb + w + (fold ? 1 : 0);
 		if (n + need >= outlen) {
 			/* the rest does not fit: what fits of it, whole characters only */
-			size_t room = outlen - 1 - n;
-			if (fold)
-				room = 0;
+			size_t room = fold ? 0 : outlen - 1 - n, keep;
+
 			memcpy(out + n, text + i, room);
-			n = utf8_backoff(out, n + room);
-			while (n > 0 && (out[n - 1] == '\n'))
-				n--;
+			/* back off a half character of this word only: a word
+			 * already written stays, even one that ends in a stray
+			 * lead byte, or a fold would be left with blanks alone */
+			keep = utf8_backoff(out, n + room);
+			n = keep > n ? keep : n;
 			out[n] = '\0';
 			return 1;
 		}

@@ -91,6 +91,7 @@ static const struct hdr_received rcv_noaddr = {
 #define SC(nm, sc, ol, r, w) { nm, K_SCORE, NULL, 0, NULL, 0, sc, 0, NULL, NULL, ol, r, w, NULL, NULL, 0 }
 #define LV(nm, sc, n) { nm, K_LEVEL, NULL, 0, NULL, 0, sc, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, n }
 #define RP(nm, s, ol, r, w, h, hn) { nm, K_REPORT, s, sizeof(s) - 1, NULL, 0, 0, 0, NULL, NULL, ol, r, w, h, hn, 1 }
+#define A76 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 #define SU(nm, old, tag, ol, r, w) { nm, K_SUBJECT, old, 0, tag, 0, 0, 0, NULL, NULL, ol, r, w, NULL, NULL, 0 }
 #define RC(nm, rc, ol, r, w, h, hn) { nm, K_RECEIVED, NULL, 0, NULL, 0, 0, 0, rc, NULL, ol, r, w, h, hn, 0 }
 #define EX(nm, ex, ol, r, w, h) { nm, K_EXPLAIN, NULL, 0, NULL, 0, 0, 0, NULL, ex, ol, r, w, h, NULL, 1 }
@@ -206,6 +207,9 @@ static const struct row rows[] = {
 	SU("UTF-8 kept", "caf\xc3\xa9", "[SPAM]", 0, 0, "[SPAM] caf\xc3\xa9"),
 	SU("UTF-8 not split when cut", "caf\xc3\xa9 ok", "[SPAM]", 12, 1, "[SPAM] caf"),
 	SU("tag does not fit: old kept", "hello", "[SPAM]", 6, 1, "hello"),
+	/* found by fuzz_headers: cutting the next word backed off a stray lead
+	 * byte that was a whole folded word, leaving a line of one blank */
+	SU("cut after a folded stray lead byte", A76 " \xe0 more", "[S]", 85, 1, "[S]\n " A76 "\n \xe0"),
 
 	/* X-Doorman */
 	EX("explain: everything", &ex_shadow, 0, 0, "policy=dest.example; findings=non_fqdn,unknown (shadow);\n"
@@ -253,7 +257,7 @@ static void check_value(const char *name, const char *out, size_t outlen, int fo
 			ck_assert_msg(out[i + 1] == '\t' || out[i + 1] == ' ', "%s: LF not followed by a blank at %zu",
 			              name, i);
 			ck_assert_msg(out[i + 2] != '\0', "%s: ends in a fold", name);
-			ck_assert_msg(out[i + 2 + strspn(out + i + 2, " \t")] > '\n',
+			ck_assert_msg((unsigned char)out[i + 2 + strspn(out + i + 2, " \t")] > (unsigned char)'\n',
 			              "%s: a line of blanks only at %zu", name, i);
 			col = 0;
 		} else {
