@@ -4,8 +4,8 @@
 # figures; the whole output, with the machine and versions, goes to
 # bench/results/scale-DATE.txt (RESULTS=FILE to change).
 #
-#   seq     RSS while 100,000 sessions run one after another (4 client threads,
-#           each session whole: CONNECT from its own address, HELO, MAIL, RCPT,
+#   seq     RSS while 100,000 sessions run one after another (one client,
+#           SEQ_CLIENTS to run more at once; each session whole: CONNECT from its own address, HELO, MAIL, RCPT,
 #           headers, body, end of message, scanned by a fake spamd), sampled
 #           every 10,000: flat within 5 % after the warm-up (first 20,000)
 #   connect the connect stage (CONNECT .. RCPT reply) with distinct client
@@ -23,13 +23,14 @@
 #   spam    bench/spam.sh as it is (spamass-milter and raw spamc ratios),
 #           its output copied in
 #
-#   PARTS="seq connect farm mix spam" SEQ=100000 CONN=5000 FARM_SECS=10 MIX=200 MIX_ROUNDS=2 bench/scale.sh
+#   PARTS="seq connect farm mix spam" SEQ=100000 SEQ_CLIENTS=1 CONN=5000 FARM_SECS=10 MIX=200 MIX_ROUNDS=2 bench/scale.sh
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${top_builddir:=$top}"
 export top_srcdir=$top top_builddir
 PARTS=${PARTS:-seq connect farm mix spam}
 SEQ=${SEQ:-100000}
+SEQ_CLIENTS=${SEQ_CLIENTS:-1}
 CONN=${CONN:-5000}
 FARM_SECS=${FARM_SECS:-10}
 MIX=${MIX:-200}
@@ -52,7 +53,7 @@ echo "# machine: $(uname -srm), $(nproc) cores, $(awk '/MemTotal/ { printf "%d G
 	"Debian $(cat /etc/debian_version); doorman $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?');" \
 	"c-ares $(dpkg-query -W -f '${Version}' libc-ares2 2>/dev/null); libmilter $(dpkg-query -W -f '${Version}' libmilter1.0.1 2>/dev/null);" \
 	"postfix $(dpkg-query -W -f '${Version}' postfix 2>/dev/null); spamd $(dpkg-query -W -f '${Version}' spamd 2>/dev/null)"
-echo "# command: PARTS=\"$PARTS\" SEQ=$SEQ CONN=$CONN FARM_SECS=$FARM_SECS MIX=$MIX MIX_ROUNDS=${MIX_ROUNDS:-2} bench/scale.sh"
+echo "# command: PARTS=\"$PARTS\" SEQ=$SEQ SEQ_CLIENTS=$SEQ_CLIENTS CONN=$CONN FARM_SECS=$FARM_SECS MIX=$MIX MIX_ROUNDS=${MIX_ROUNDS:-2} bench/scale.sh"
 echo "# load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared: other work runs too)"
 part() { echo; echo "== $*"; }
 fails=0
@@ -100,13 +101,13 @@ CONF
 
 # ------------------------------------------------------------------ seq
 if [[ " $PARTS " == *" seq "* ]]; then
-	part "seq: RSS over $SEQ sessions, 4 client threads, whole messages, fake spamd (0 ms)"
+	part "seq: RSS over $SEQ sessions, $SEQ_CLIENTS client(s) (one session after another per client), whole messages, fake spamd (0 ms)"
 	"$FT/fakespamd" -l "unix:$W/seq-spamd.sock" -m ok >"$W/seq-spamd.out" 2>&1 &
 	SP=$!
 	svc_wait_until 5 test -S "$W/seq-spamd.sock"
 	doorman_run seq "$UB" on "unix:$W/seq-spamd.sock"
-	echo "command: loadmilter -s SOCK -p PID -n $SEQ -c 4 -m msg -r 10000 -b 2000"
-	"$W/loadmilter" -s "$DSOCK" -p "$DPID" -n "$SEQ" -c 4 -m msg -r 10000 -b 2000 | tee "$W/seq.out"
+	echo "command: loadmilter -s SOCK -p PID -n $SEQ -c $SEQ_CLIENTS -m msg -r 10000 -b 2000"
+	"$W/loadmilter" -s "$DSOCK" -p "$DPID" -n "$SEQ" -c "$SEQ_CLIENTS" -m msg -r 10000 -b 2000 | tee "$W/seq.out"
 	svc_stop doorman-seq
 	kill "$SP"; wait "$SP" || true
 	awk -F'[= ]' '/^after=/ { n++; a[n] = $2; r[n] = $4 }
