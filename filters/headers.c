@@ -393,28 +393,49 @@ int hdr_spam_report(char *out, size_t outlen, const char *report, size_t len)
 
 /* Fold text (one line, blanks between words) into out as a header value
  * that starts at column col: a break is "\n" put before one of the blanks,
- * so unfolding gives the text back byte for byte. A word longer than a line
- * stays whole. Returns 0, or 1 when out was too small (then it holds as
- * much as fits: never half a UTF-8 character, never ending in a fold). */
+ * so unfolding gives the text back byte for byte, with two exceptions that
+ * keep every physical line within HDR_LINE_MAX (RFC 5322 2.1.1): a word too
+ * long for a line is broken between two characters by "\n " (unfolded, a
+ * blank more), and a run of blanks is at most HDR_FOLD_WIDTH long (a
+ * trailing one also ends at the line limit). Returns 0, or 1 when out was
+ * too small (then it holds as much as fits: never half a UTF-8 character,
+ * never ending in a fold). */
 static int fold_text(char *out, size_t outlen, const char *text, size_t col)
 {
 	size_t i = 0, n = 0, len = strlen(text);
+	int brk = 0;    /* the last piece was a word cut at the line limit */
 
 	while (i < len) {
-		size_t nb = 0, w = 0, need;
+		size_t nb = 0, w = 0, take, start, pre, need, k;
 		int fold;
 
 		while (i + nb < len && text[i + nb] == ' ')
 			nb++;
 		while (i + nb + w < len && text[i + nb + w] != ' ')
 			w++;
-		fold = nb > 0 && w > 0 && col + nb + w > HDR_FOLD_WIDTH;
-		need = nb + w + (fold ? 1 : 0);
+		i += nb;                        /* text + i: the word */
+		if (nb > HDR_FOLD_WIDTH)
+			nb = HDR_FOLD_WIDTH;
+		if (w == 0 && col + nb > HDR_LINE_MAX)
+			nb = HDR_LINE_MAX - col;
+		fold = brk || (nb > 0 && w > 0 && col + nb + w > HDR_FOLD_WIDTH);
+		pre = brk ? 2 : fold ? 1 : 0;   /* "\n " or "\n" first */
+		start = brk ? 1 : fold ? nb : col + nb;
+		take = w;
+		if (start + w > HDR_LINE_MAX) {
+			/* break the word, between whole characters (a stray
+			 * continuation byte run is cut after 3) */
+			take = HDR_LINE_MAX - start;
+			for (k = 0; k < 3 && take > 1 && ((unsigned char)text[i + take] & 0xc0) == 0x80; k++)
+				take--;
+		}
+		need = pre + nb + take;
 		if (n + need >= outlen) {
 			/* the rest does not fit: what fits of it, whole characters only */
-			size_t room = fold ? 0 : outlen - 1 - n, keep;
+			size_t room = pre ? 0 : outlen - 1 - n, b = room < nb ? room : nb, keep;
 
-			memcpy(out + n, text + i, room);
+			memset(out + n, ' ', b);
+			memcpy(out + n + b, text + i, room - b);
 			/* back off a half character of this word only: a word
 			 * already written stays, even one that ends in a stray
 			 * lead byte, or a fold would be left with blanks alone */
@@ -423,17 +444,37 @@ static int fold_text(char *out, size_t outlen, const char *text, size_t col)
 			out[n] = '\0';
 			return 1;
 		}
-		if (fold) {
+		if (pre > 0) {
 			out[n++] = '\n';
 			col = 0;
 		}
-		memcpy(out + n, text + i, nb + w);
-		n += nb + w;
-		col += nb + w;
-		i += nb + w;
+		if (pre > 1) {
+			out[n++] = ' ';
+			col = 1;
+		}
+		memset(out + n, ' ', nb);
+		memcpy(out + n + nb, text + i, take);
+		n += nb + take;
+		col += nb + take;
+		i += take;
+		brk = take < w;
 	}
 	out[n] = '\0';
 	return 0;
+}
+
+/* Runs of blanks in s no longer than HDR_FOLD_WIDTH, in place. */
+static void cap_blank_runs(char *s)
+{
+	char *w = s;
+	size_t run = 0;
+
+	for (; *s != '\0'; s++) {
+		run = *s == ' ' ? run + 1 : 0;
+		if (run <= HDR_FOLD_WIDTH)
+			*w++ = *s;
+	}
+	*w = '\0';
 }
 
 int hdr_subject_tag(char *out, size_t outlen, const char *old, const char *tag)
@@ -452,6 +493,7 @@ int hdr_subject_tag(char *out, size_t outlen, const char *old, const char *tag)
 	}
 	hdr_clean_value(t, sizeof(t), tag, tag ? strlen(tag) : 0, HDR_FIELD_MAX, 0);
 	hdr_clean_value(o, ol + 1, old, ol, ol, HDR_KEEP_8BIT);
+	cap_blank_runs(t);      /* as fold_text does, so that a tagged Subject shows this tag */
 	tag = t;
 	while (*tag == ' ')
 		tag++;

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #define HDR_FOLD_WIDTH   78     /* fold physical lines at this many characters */
+#define HDR_LINE_MAX     998    /* RFC 5322 2.1.1: no physical line longer (without CRLF) */
 #define HDR_FIELD_MAX    100    /* bound of one outside piece (HELO, name, reason) */
 #define HDR_SUBJECT_MAX  131072 /* longest Subject tagged (Postfix's header_size_limit is 102400) */
 /* Room for the tagged value of an old Subject of n bytes: the tag, its
@@ -72,9 +73,11 @@ int hdr_spam_report(char *out, size_t outlen, const char *report, size_t len);
  * cleaned with HDR_KEEP_8BIT (its folds and any forged line break become
  * one blank), leading blanks dropped; tag cleaned and bounded by
  * HDR_FIELD_MAX. The result is folded at blanks to lines of at most
- * HDR_FOLD_WIDTH (counted after "Subject: "; a longer word stays whole)
- * with "\n" before one of the blanks, so unfolding it gives "TAG old"
- * exactly: nothing of old is lost. When old already starts with the tag
+ * HDR_FOLD_WIDTH (counted after "Subject: "; a longer word gets a line of
+ * its own) with "\n" before one of the blanks, so unfolding it gives
+ * "TAG old" exactly: nothing of old is lost. Only to keep every line within
+ * HDR_LINE_MAX, a word longer than that is broken by "\n " between two
+ * characters and a run of blanks is cut to HDR_FOLD_WIDTH. When old already starts with the tag
  * (ASCII case ignored) it is returned cleaned but not tagged again; the
  * caller compares to decide whether to change the header. A NULL or empty
  * tag returns old cleaned. HDR_SUBJECT_SIZE(strlen(old)) bytes always

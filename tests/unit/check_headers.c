@@ -92,6 +92,13 @@ static const struct hdr_received rcv_noaddr = {
 #define LV(nm, sc, n) { nm, K_LEVEL, NULL, 0, NULL, 0, sc, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, n }
 #define RP(nm, s, ol, r, w, h, hn) { nm, K_REPORT, s, sizeof(s) - 1, NULL, 0, 0, 0, NULL, NULL, ol, r, w, h, hn, 1 }
 #define A76 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define B10 "          "
+#define B78 B10 B10 B10 B10 B10 B10 B10 "        "
+#define B39 B10 B10 B10 "         "
+#define B100 B10 B10 B10 B10 B10 B10 B10 B10 B10 B10
+#define X100 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define X50 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define X900 X100 X100 X100 X100 X100 X100 X100 X100 X100
 #define SU(nm, old, tag, ol, r, w) { nm, K_SUBJECT, old, 0, tag, 0, 0, 0, NULL, NULL, ol, r, w, NULL, NULL, 0 }
 #define RC(nm, rc, ol, r, w, h, hn) { nm, K_RECEIVED, NULL, 0, NULL, 0, 0, 0, rc, NULL, ol, r, w, h, hn, 0 }
 #define EX(nm, ex, ol, r, w, h) { nm, K_EXPLAIN, NULL, 0, NULL, 0, 0, 0, NULL, ex, ol, r, w, h, NULL, 1 }
@@ -209,6 +216,10 @@ static const struct row rows[] = {
 	SU("tag does not fit: old kept", "hello", "[SPAM]", 6, 1, "hello"),
 	/* found by fuzz_headers: cutting the next word backed off a stray lead
 	 * byte that was a whole folded word, leaving a line of one blank */
+	SU("a run of blanks no wider than a folded line", "a" B100 "b", NULL, 0, 0, "a\n" B78 "b"),
+	SU("a tag's run of blanks cut as in the value", "hi", "[" B78 B10 "]", 0, 0, "[\n" B78 "]\n hi"),
+	SU("that tag is seen when tagging again", "[" B78 "] hi", "[" B78 B10 "]", 0, 0, "[\n" B78 "]\n hi"),
+	SU("trailing blanks end at the line limit", X900 X50 B100, NULL, 0, 0, X900 X50 B39),
 	SU("cut after a folded stray lead byte", A76 " \xe0 more", "[S]", 85, 1, "[S]\n " A76 "\n \xe0"),
 
 	/* X-Doorman */
@@ -382,12 +393,31 @@ START_TEST(test_properties)
 	ck_assert_int_eq(strncmp(once, "[SPAM] ", 7), 0);
 	ck_assert_str_eq(once + 7, big);
 
-	/* one 2000-byte word: its own line after the tag, whole */
+	/* one 2000-byte word: its own line after the tag, broken where a line
+	 * reaches 998 (RFC 5322 2.1.1), as Postfix's smtp_line_length_limit
+	 * would break it; tagging again changes nothing */
 	memset(big, 's', 2000);
 	big[2000] = '\0';
 	ck_assert_int_eq(hdr_subject_tag(once, sizeof(once), big, "[SPAM]"), 0);
 	ck_assert_int_eq(strncmp(once, "[SPAM]\n ", 8), 0);
-	ck_assert_str_eq(once + 8, big);
+	ck_assert_uint_eq(strspn(once + 8, "s"), 997);
+	ck_assert_int_eq(strncmp(once + 8 + 997, "\n ", 2), 0);
+	ck_assert_uint_eq(strspn(once + 8 + 997 + 2, "s"), 997);
+	ck_assert_str_eq(once + 8 + 2 * 997 + 2, "\n ssssss");
+	ck_assert_uint_le(longest_line(once, 9), 998);
+	ck_assert_int_eq(hdr_subject_tag(twice, sizeof(twice), once, "[SPAM]"), 0);
+	ck_assert_str_eq(once, twice);
+
+	/* 2000 bytes of 2-byte characters: broken between characters */
+	for (i = 0; i < 2000; i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	ck_assert_int_eq(hdr_subject_tag(once, sizeof(once), big, NULL), 0);
+	ck_assert_uint_le(longest_line(once, 9), 998);
+	for (i = 0; once[i] != '\0'; i++)
+		if (once[i] == '\n')
+			ck_assert_int_eq((unsigned char)once[i - 1], 0xa9);
+	ck_assert_int_eq(hdr_subject_tag(twice, sizeof(twice), once, NULL), 0);
+	ck_assert_str_eq(once, twice);
 
 	for (i = 0; i < 120; i++)
 		n += (size_t)snprintf(tests + n, sizeof(tests) - n, "%sRULE_NUMBER_%zu", i ? "," : "", i);
