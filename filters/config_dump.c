@@ -7,19 +7,20 @@
 
 #include "config.h"
 
-static void dump_list(FILE *out, const char *key, char **items, size_t n)
+static void dump_list(FILE *out, int width, const char *key, char **items, size_t n)
 {
+	struct dm_dump_list l;
 	size_t i;
 
-	fprintf(out, "%-16s =", key);
+	dm_dump_list_begin(&l, out, width, key);
 	for (i = 0; i < n; i++)
-		fprintf(out, "%s %s", i ? "," : "", items[i]);
-	fputc('\n', out);
+		dm_dump_list_item(&l, items[i]);
+	dm_dump_list_end(&l);
 }
-
 
 void dm_config_dump(const struct dm_config *cfg, FILE *out)
 {
+	struct dm_dump_list l;
 	size_t i;
 	char buf[64];
 
@@ -29,15 +30,21 @@ void dm_config_dump(const struct dm_config *cfg, FILE *out)
 	fprintf(out, "%-16s = %s\n", "user", cfg->user);
 	fprintf(out, "%-16s = %s\n", "pidfile", cfg->pidfile);
 	fprintf(out, "%-16s = %s\n", "policy_dir", cfg->policy_dir);
-	dump_list(out, "hostnames", cfg->hostnames, cfg->nhostnames);
-	fprintf(out, "%-16s =", "addresses");
+	dump_list(out, 16, "hostnames", cfg->hostnames, cfg->nhostnames);
+	dm_dump_list_begin(&l, out, 16, "addresses");
 	for (i = 0; i < cfg->naddresses; i++)
-		fprintf(out, "%s %s", i ? "," : "", dm_addr_format(&cfg->addresses[i], buf, sizeof(buf)));
-	fprintf(out, "\n%-16s =", "trusted_networks");
-	for (i = 0; i < cfg->ntrusted; i++)
-		fprintf(out, "%s %s/%u", i ? "," : "", dm_addr_format(&cfg->trusted[i].addr, buf, sizeof(buf)),
-		        cfg->trusted[i].prefix);
-	fprintf(out, "\n%-16s = %s\n", "log", cfg->log == DM_LOG_STDERR ? "stderr" : "syslog");
+		dm_dump_list_item(&l, dm_addr_format(&cfg->addresses[i], buf, sizeof(buf)));
+	dm_dump_list_end(&l);
+	dm_dump_list_begin(&l, out, 16, "trusted_networks");
+	for (i = 0; i < cfg->ntrusted; i++) {
+		char net[80];
+
+		snprintf(net, sizeof(net), "%s/%u", dm_addr_format(&cfg->trusted[i].addr, buf, sizeof(buf)),
+		         cfg->trusted[i].prefix);
+		dm_dump_list_item(&l, net);
+	}
+	dm_dump_list_end(&l);
+	fprintf(out, "%-16s = %s\n", "log", cfg->log == DM_LOG_STDERR ? "stderr" : "syslog");
 	fprintf(out, "%-16s = %s\n", "log_facility", cfg->log_facility_name);
 	fprintf(out, "%-16s = %u\n", "stop_timeout_ms", cfg->stop_timeout_ms);
 	fprintf(out, "%-16s = %s\n", "metrics_listen", cfg->metrics_listen);
@@ -51,10 +58,12 @@ void dm_config_dump(const struct dm_config *cfg, FILE *out)
 	fprintf(out, "%-16s = %u\n", "cache_min_ttl", cfg->cache_min_ttl);
 	fprintf(out, "%-16s = %u\n", "cache_max_ttl", cfg->cache_max_ttl);
 	fprintf(out, "%-16s = %u\n", "selftest_interval", cfg->selftest_interval);
-	fprintf(out, "\n[spamd]\n%s%-18s =", cfg->nspamd ? "" : "; no servers: no content scan\n;", "servers");
+	fprintf(out, "\n[spamd]\n%s", cfg->nspamd ? "" : "; no servers: no content scan\n;");
+	dm_dump_list_begin(&l, out, 18, "servers");
 	for (i = 0; i < cfg->nspamd; i++)
-		fprintf(out, "%s %s", i ? "," : "", cfg->spamd[i].name);
-	fprintf(out, "\n%-18s = %u\n%-18s = %u\n%-18s = %lu\n%-18s = %u\n%-18s = %u\n",
+		dm_dump_list_item(&l, cfg->spamd[i].name);
+	dm_dump_list_end(&l);
+	fprintf(out, "%-18s = %u\n%-18s = %u\n%-18s = %lu\n%-18s = %u\n%-18s = %u\n",
 	        "connect_timeout_ms", cfg->spamd_connect_timeout_ms,
 	        "timeout_ms", cfg->spamd_timeout_ms, "max_size", cfg->spamd_max_size,
 	        "max_parallel", cfg->spamd_max_parallel, "backoff_ms", cfg->spamd_backoff_ms);

@@ -565,9 +565,40 @@ int dm_policy_exempt(const struct dm_policy *pol, const char *rcpt)
 
 /* ------------------------------------------------------------------ dump */
 
+void dm_dump_list_begin(struct dm_dump_list *l, FILE *out, int width, const char *key)
+{
+	int w = fprintf(out, "%-*s =", width, key);
+
+	l->out = out;
+	l->col = w > 0 ? (size_t)w : 0;
+	l->n = 0;
+}
+
+void dm_dump_list_item(struct dm_dump_list *l, const char *item)
+{
+	size_t len = strlen(item);
+
+	if (l->n > 0 && l->col + 2 + len > DM_DUMP_WIDTH) {
+		fputs(",\n   ", l->out);          /* a continuation line: blanks, then the item */
+		l->col = 3;
+	} else if (l->n > 0) {
+		fputc(',', l->out);
+		l->col++;
+	}
+	fprintf(l->out, " %s", item);
+	l->col += 1 + len;
+	l->n++;
+}
+
+void dm_dump_list_end(struct dm_dump_list *l)
+{
+	fputc('\n', l->out);
+}
+
 void dm_policy_dump(const struct dm_policy *pol, FILE *out)
 {
 	const char *section = "";
+	struct dm_dump_list list;
 	size_t i, j;
 
 	fprintf(out, "\n; policy %s (%s)\n", pol->name, pol->file);
@@ -578,7 +609,7 @@ void dm_policy_dump(const struct dm_policy *pol, FILE *out)
 
 		if (strcmp(section, k->section) != 0)
 			fprintf(out, "[%s]\n", section = k->section);
-		fprintf(out, "%-21s =", key_name(k));
+		dm_dump_list_begin(&list, out, 21, key_name(k));
 		switch (k->type) {
 		case P_NAMED:
 			fprintf(out, " %s\n", k->names[*(const int *)(const void *)field]);
@@ -602,8 +633,8 @@ void dm_policy_dump(const struct dm_policy *pol, FILE *out)
 			break;
 		case P_LIST:
 			for (j = 0; j < pol->nexempt; j++)
-				fprintf(out, "%s %s", j ? "," : "", pol->exempt[j]);
-			fputc('\n', out);
+				dm_dump_list_item(&list, pol->exempt[j]);
+			dm_dump_list_end(&list);
 			break;
 		}
 	}

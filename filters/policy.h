@@ -98,4 +98,20 @@ const char *dm_reply_key(int i);
 /* Print the policy in policy file syntax (every key, after inheritance). */
 void dm_policy_dump(const struct dm_policy *pol, FILE *out);
 
+/* A list value being printed by -d: items go on after "key =" separated by
+ * ", ", and fold onto indented continuation lines before a line would pass
+ * DM_DUMP_WIDTH characters (an item longer than that stands alone), so a
+ * dump of a long list still reads back within the 199-character limit. */
+#define DM_DUMP_WIDTH 78
+struct dm_dump_list {
+	FILE *out;
+	size_t col;                  /* characters on the current line */
+	size_t n;                    /* items printed */
+};
+/* Print "key =" padded to width and start a list. */
+void dm_dump_list_begin(struct dm_dump_list *l, FILE *out, int width, const char *key);
+void dm_dump_list_item(struct dm_dump_list *l, const char *item);
+/* End the line. */
+void dm_dump_list_end(struct dm_dump_list *l);
+
 #endif

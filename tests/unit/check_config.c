@@ -915,6 +915,76 @@ START_TEST(test_exempt)
 }
 END_TEST
 
+/* -d folds long lists (hostnames, addresses, trusted_networks, spamd
+ * servers) onto continuation lines within DM_DUMP_WIDTH, and the dump parses
+ * back to the same dump; it once put each list on one line, over the
+ * 199-character limit, so a long list's dump did not read back. */
+static char *config_dump_text(const struct dm_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		return NULL;
+	dm_config_dump(cfg, f);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(test_dump_folds)
+{
+	struct dm_errors errs = { NULL, 0 };
+	struct dm_config *a = dm_config_defaults(), *b = dm_config_defaults();
+	char text[16384], *d1 = NULL, *d2 = NULL, *copy, *line, *save = NULL, bad[200] = "";
+	size_t len, i, nhost = 0, ntrusted = 0, nspamd = 0;
+	int rc1, rc2 = -1, same = 0;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	len = (size_t)snprintf(text, sizeof(text), "[doorman]\nhostnames = mx.example.com\n");
+	for (i = 0; i < 40; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "  mx%02zu.mail.example.net\n", i);
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "addresses = 192.0.2.1\n");
+	for (i = 0; i < 20; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "  2001:db8::%zx\n", i + 0x1000);
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "trusted_networks = 127.0.0.0/8\n");
+	for (i = 0; i < 30; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "  10.%zu.0.0/16\n", i);
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "[spamd]\nservers = unix:/run/spamd/a.sock\n");
+	for (i = 0; i < 15; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "  127.0.0.%zu:783\n", i + 2);
+	ck_assert_uint_lt(len, sizeof(text));
+	rc1 = dm_config_parse(a, text, len, "t.conf", &errs);
+	if (rc1 == 0) {
+		nhost = a->nhostnames;
+		ntrusted = a->ntrusted;
+		nspamd = a->nspamd;
+		d1 = config_dump_text(a);
+	}
+	if (d1 != NULL && (copy = strdup(d1)) != NULL) {
+		for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+			if (strlen(line) > DM_DUMP_WIDTH && bad[0] == '\0')
+				snprintf(bad, sizeof(bad), "%s", line);
+		free(copy);
+		rc2 = dm_config_parse(b, d1, strlen(d1), "dump", &errs);
+		if (rc2 == 0 && (d2 = config_dump_text(b)) != NULL)
+			same = strcmp(d1, d2) == 0;
+	}
+	ck_assert_msg(rc1 == 0 && rc2 == 0, "%s", errs.n ? errs.msg[0] : "");
+	dm_errors_free(&errs);
+	dm_config_free(a);
+	dm_config_free(b);
+	free(d1);
+	free(d2);
+	ck_assert_uint_eq(nhost, 41);
+	ck_assert_uint_eq(ntrusted, 31);
+	ck_assert_uint_eq(nspamd, 16);
+	ck_assert_msg(bad[0] == '\0', "a dump line over %d characters: %s", DM_DUMP_WIDTH, bad);
+	ck_assert_msg(same, "the dump of the dump differs");
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -922,6 +992,7 @@ static Suite *config_suite(void)
 
 	tc = tcase_create("load");
 	tcase_add_loop_test(tc, test_load, 0, NROWS(load_rows));
+	tcase_add_test(tc, test_dump_folds);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lookup");

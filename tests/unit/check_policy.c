@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iniparse.h"
 #include "policy.h"
 
 #define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -167,6 +168,59 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* A long list dumps folded: every line within DM_DUMP_WIDTH (an item longer
+ * than that on a line of its own), and the dump reads back to the same list;
+ * -d once printed it on one line, over the 199-character limit. */
+START_TEST(test_long_list_folds)
+{
+	struct dm_errors errs = { NULL, 0 };
+	struct dm_policy *base = dm_policy_builtin(), *a, *b;
+	char text[8192], *d1, *d2, *line, *save = NULL;
+	size_t len, i, longest = 0;
+	char big[101];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	len = (size_t)snprintf(text, sizeof(text), "[exempt]\nrecipients = first\n");
+	for (i = 0; i < 60; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "  user-%02zu@mail-%02zu.example.com\n", i, i);
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "  %s\n  last\n", big);
+	ck_assert_uint_lt(len, sizeof(text));
+	a = dm_policy_copy(base, "t", "t.conf");
+	ck_assert_int_eq(dm_policy_parse(a, text, len, "t.conf", &errs), 0);
+	ck_assert_int_eq(dm_policy_finish(a, &errs), 0);
+	ck_assert_uint_eq(a->nexempt, 63);
+	d1 = dump_of(a);
+	d2 = strdup(d1);
+	for (line = strtok_r(d2, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(line);
+		if (strncmp(line, "recipients", 10) != 0 && line[0] != ' ')
+			continue;             /* not the list */
+		if (strstr(line, big) == NULL)
+			ck_assert_msg(n <= DM_DUMP_WIDTH, "line of %zu: %s", n, line);
+		else
+			ck_assert_msg(n <= 4 + sizeof(big), "the long item shares its line: %s", line);
+		if (n > longest)
+			longest = n;
+	}
+	free(d2);
+	ck_assert_uint_le(longest, DM_INI_MAX_LINE);
+	b = dm_policy_copy(base, "t", "t.conf");
+	ck_assert_msg(dm_policy_parse(b, d1, strlen(d1), "dump", &errs) == 0, "%s", errs.n ? errs.msg[0] : "");
+	ck_assert_int_eq(dm_policy_finish(b, &errs), 0);
+	ck_assert_uint_eq(b->nexempt, 63);
+	d2 = dump_of(b);
+	ck_assert_str_eq(d1, d2);
+	ck_assert_ptr_nonnull(strstr(d1, "recipients            = first, user-00@mail-00.example.com,\n"
+	                                 "    user-01@mail-01.example.com, user-02@mail-02.example.com,\n"));
+	free(d1);
+	free(d2);
+	dm_policy_free(a);
+	dm_policy_free(b);
+	dm_policy_free(base);
+}
+END_TEST
+
 struct exempt_row {
 	const char *rcpt;
 	int want;
@@ -195,6 +249,7 @@ int main(void)
 
 	tcase_add_loop_test(tc, test_row, 0, NROWS(rows));
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_long_list_folds);
 	tcase_add_loop_test(tc, test_exempt, 0, NROWS(exempt_rows));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
