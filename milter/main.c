@@ -586,7 +586,7 @@ static int start_runtime(struct dm_config *cfg, unsigned long fd_soft, unsigned 
 		return EX_OSERR;
 	}
 	if (dm_runtime_configure(cfg) < 0) {
-		dm_log(LOG_ERR, "out of memory for the spamd pool");
+		dm_log(LOG_ERR, "no memory for the spamd pool");
 		return EX_OSERR;
 	}
 	if (dm_dns_cache_init(cfg) < 0)

@@ -137,6 +137,8 @@ static const struct row rows[] = {
 	R(DM "error: cannot start the reload thread", LL_INTERNAL, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
 	R(DM "warning: no memory for the DNS cache: running without it", LL_INTERNAL, LL_FMT_BSD,
 	  "0000-12-01 05:38:01.000", 812, ""),
+	R(DM "error: no memory for the spamd pool", LL_INTERNAL, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, ""),
 	R(DM "error: /etc/doorman/doorman.conf:3: unknown key foo", LL_CONFIG_ERROR, LL_FMT_BSD,
 	  "0000-12-01 05:38:01.000", 812, "@level=error"),
 	R(DM "error: policy.d/a.example.conf:12: bad action", LL_CONFIG_ERROR, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
