@@ -963,9 +963,16 @@ START_TEST(test_dump_folds)
 		d1 = config_dump_text(a);
 	}
 	if (d1 != NULL && (copy = strdup(d1)) != NULL) {
-		for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+			/* only the lists: the socket's default path, for one, comes
+			 * from configure and is long in make distcheck */
+			if (line[0] != ' ' && strncmp(line, "hostnames ", 10) != 0 &&
+			    strncmp(line, "addresses ", 10) != 0 && strncmp(line, "trusted_networks ", 17) != 0 &&
+			    strncmp(line, "servers ", 8) != 0)
+				continue;
 			if (strlen(line) > DM_DUMP_WIDTH && bad[0] == '\0')
 				snprintf(bad, sizeof(bad), "%s", line);
+		}
 		free(copy);
 		rc2 = dm_config_parse(b, d1, strlen(d1), "dump", &errs);
 		if (rc2 == 0 && (d2 = config_dump_text(b)) != NULL)
