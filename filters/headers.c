@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "envelope.h"
 #include "headers.h"
 #include "netaddr.h"
 
@@ -242,9 +243,7 @@ int hdr_spam_status(char *out, size_t outlen, int is_spam, double score, double 
 	hw_word(&w, word, strlen(word), 1);
 	snprintf(word, sizeof(word), "required=%s", rq);
 	hw_word(&w, word, strlen(word), 1);
-	if (tests == NULL)
-		return w.cut;
-	for (p = tests; *p; p = next) {
+	for (p = tests ? tests : ""; *p; p = next) {
 		size_t n, nb;
 
 		q = strchr(p, ',');
@@ -266,8 +265,12 @@ int hdr_spam_status(char *out, size_t outlen, int is_spam, double score, double 
 		}
 		first = 0;
 	}
-	if (first && !w.cut)
+	if (tests != NULL && first && !w.cut)
 		hw_word(&w, "tests=none", 10, 1);
+	/* SpamAssassin's last two items: spamd's replies to CHECK, SYMBOLS and
+	 * REPORT carry neither, so they say so in SpamAssassin's own words */
+	hw_word(&w, "autolearn=" HDR_STATUS_AUTOLEARN, strlen("autolearn=" HDR_STATUS_AUTOLEARN), 1);
+	hw_word(&w, "version=" HDR_STATUS_VERSION, strlen("version=" HDR_STATUS_VERSION), 1);
 	return w.cut;
 }
 
@@ -632,10 +635,25 @@ static int addr_literal(const char *s, char *out, size_t outlen)
 	return 0;
 }
 
+/* " (TLSv1.3:CIPHER:256)" when the MTA said the session is encrypted. */
+static void tls_comment(char *out, size_t outlen, const struct hdr_received *r)
+{
+	char v[HDR_FIELD_MAX + 1], c[HDR_FIELD_MAX + 1], b[HDR_FIELD_MAX + 1];
+
+	out[0] = '\0';
+	if (r->tls_version == NULL || r->tls_version[0] == '\0')
+		return;
+	host_token(v, r->tls_version, "unknown");
+	host_token(c, r->tls_cipher, "unknown");
+	host_token(b, r->tls_bits, "0");
+	snprintf(out, outlen, " (%s:%s:%s)", v, c, b);
+}
+
 int hdr_received(char *out, size_t outlen, const struct hdr_received *r)
 {
 	char helo[HDR_FIELD_MAX + 1], name[HDR_FIELD_MAX + 1], host[HDR_FIELD_MAX + 1];
 	char qid[HDR_FIELD_MAX + 1], proto[16], addr[80], date[32], id[HDR_FIELD_MAX + 8];
+	char env[ENV_ADDR_MAX + 1], envc[ENV_ADDR_MAX + 24], tls[3 * HDR_FIELD_MAX + 8];
 	int n;
 
 	if (outlen == 0)
@@ -656,8 +674,16 @@ int hdr_received(char *out, size_t outlen, const struct hdr_received *r)
 	id[0] = '\0';
 	if (qid[0])
 		snprintf(id, sizeof(id), " id %s", qid);
-	n = snprintf(out, outlen, "from %s (%s [%s])\n\tby %s (doorman) with %s%s;\n\t%s",
-	             helo, name, addr, host, proto, id, date);
+	envc[0] = '\0';
+	/* a blank or ';' (a quoted local part may hold them) would end the
+	 * comment's address or the header's items for SpamAssassin's parser:
+	 * such a sender is left to X-Envelope-From */
+	if (r->env_from != NULL && env_address(env, sizeof(env), r->env_from) == 0 &&
+	    strpbrk(env, " ;") == NULL)
+		snprintf(envc, sizeof(envc), "\n\t(envelope-from <%s>)", env);
+	tls_comment(tls, sizeof(tls), r);
+	n = snprintf(out, outlen, "from %s (%s [%s])%s\n\tby %s (doorman) with %s%s%s;\n\t%s",
+	             helo, name, addr, envc, host, proto, tls, id, date);
 	if (n < 0 || (size_t)n >= outlen) {
 		/* half a Received header would mislead spamd's trust path */
 		out[0] = '\0';

@@ -26,7 +26,7 @@
 /* Room for the tagged value of an old Subject of n bytes: the tag, its
  * blank, and one LF per fold at most per two bytes of text. */
 #define HDR_SUBJECT_SIZE(n) (HDR_FIELD_MAX + 2 + 2 * (size_t)(n) + 1)
-#define HDR_RECEIVED_SIZE 640   /* fits any hdr_received value */
+#define HDR_RECEIVED_SIZE 1280  /* fits any hdr_received value */
 #define HDR_REPORT_MAX   4000   /* bound of the report text put in X-Spam-Report */
 #define HDR_LEVEL_MAX    50     /* most '*' in X-Spam-Level */
 
@@ -42,10 +42,15 @@
 int hdr_clean_value(char *out, size_t outlen, const char *src, size_t len, size_t max,
                     unsigned flags);
 
-/* "Yes, score=15.2 required=5.0 tests=A,B,C" folded at HDR_FOLD_WIDTH
+#define HDR_STATUS_AUTOLEARN "unavailable"  /* SpamAssassin's _AUTOLEARN_ when not known */
+#define HDR_STATUS_VERSION   "unknown"      /* spamd does not tell its version */
+
+/* SpamAssassin's form: "Yes, score=15.2 required=5.0 tests=A,B,C
+ * autolearn=unavailable version=unknown", folded at HDR_FOLD_WIDTH
  * (counted from after "X-Spam-Status: ") at blanks and after commas.
- * tests NULL: unknown, left out; "": "tests=none". Names in tests that are
- * not [A-Za-z0-9_]{1,100} are skipped. When cut, whole test names only. */
+ * tests NULL: unknown, "tests=" left out; "": "tests=none". Names in tests
+ * that are not [A-Za-z0-9_]{1,100} are skipped. When cut, whole items
+ * (test names) only. */
 int hdr_spam_status(char *out, size_t outlen, int is_spam, double score, double required,
                     const char *tests);
 
@@ -112,10 +117,20 @@ struct hdr_received {
 	const char *queue_id;     /* {i} */
 	const char *proto;        /* "ESMTP", "ESMTPA", "ESMTPS", "ESMTPSA", "SMTP" */
 	time_t when;
+	const char *env_from;     /* envelope sender as the MTA gave it ("<a@b>", "a@b");
+	                             "" or "<>": the null sender; NULL: unknown, left out */
+	const char *tls_version;  /* {tls_version}, e.g. "TLSv1.3"; NULL or "": no TLS comment */
+	const char *tls_cipher;   /* {cipher} */
+	const char *tls_bits;     /* {cipher_bits} */
 };
 
 /* Received value in Postfix's shape, which SpamAssassin parses:
  *   from HELO (NAME [IP])\n\tby HOST (doorman) with ESMTP id QID;\n\tDATE
+ * with env_from, "\n\t(envelope-from <ADDR>)" after the client (where
+ * SpamAssassin reads a relay's envelope sender; ADDR cleaned by
+ * env_address, left out when that refuses it or it holds a blank or ';'),
+ * and with tls_version,
+ * " (VERSION:CIPHER:BITS)" after the protocol (hostname characters only).
  * IPv6 as [IPv6:...], DATE as "Wed, 23 Jul 2003 23:30:00 +0000" (UTC,
  * English names, no locale). HELO, NAME, HOST and QID are cleaned down to
  * hostname characters ([A-Za-z0-9.-_:], '[' ']' only around an address

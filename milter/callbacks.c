@@ -98,7 +98,9 @@ sfsistat dm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned
 	}
 	if (f0 & SMFIF_SETSYMLIST) {
 		dm_smfi->setsymlist(ctx, SMFIM_CONNECT, "j");
-		dm_smfi->setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}");
+		/* {tls_version} {cipher} {cipher_bits} and {mail_addr}: the envelope for spamd */
+		dm_smfi->setsymlist(ctx, SMFIM_HELO, "{tls_version} {cipher} {cipher_bits}");
+		dm_smfi->setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen} {mail_addr}");
 		dm_smfi->setsymlist(ctx, SMFIM_ENVRCPT, "i");
 		/* Sendmail (8.14.8's source, 8.17.1 seen) sends a filter its own EOM
 		 * list only if the filter also set an EOH list: it tests the
@@ -333,6 +335,7 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	c->msg->policy = rc.pol;
 	c->msg->rcpt_ok++;
 	c->rcpt_ok++;
+	env_rcpts_add(&c->msg->env_to, rcpt);
 	return SMFIS_CONTINUE;
 }
 

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "connstage.h"
+#include "envelope.h"
 #include "spamd.h"
 
 #define LOG_MAX 100             /* bound on any outside text in a log line */
@@ -41,6 +42,7 @@ struct msgctx {
 	char xspam[XSPAM_NAMES][64];  /* incoming X-Spam-* header names; the first ones are ours */
 	unsigned xspam_count[XSPAM_NAMES];
 	int nxspam;
+	struct env_rcpts env_to;      /* accepted recipients, for spamd's X-Envelope-To */
 };
 
 struct connctx {

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "content.h"
+#include "envelope.h"
 #include "headers.h"
 #include "log.h"
 #include "metrics.h"
@@ -72,6 +73,88 @@ static int send_header(struct msgctx *m, const char *name, const char *value)
 	return rc;
 }
 
+/* The envelope sender as the MTA gave it: {mail_addr}, else MAIL FROM's
+ * argument as dm_envfrom kept it (unless that was cut for the log).
+ * NULL: not known. */
+static const char *envelope_sender(const struct msgctx *m, SMFICTX *ctx)
+{
+	char name[] = "{mail_addr}";
+	const char *a = dm_smfi->getsymval(ctx, name);
+
+	if (a != NULL)
+		return a;
+	return strlen(m->from) < LOG_MAX ? m->from : NULL;
+}
+
+/* What spamd sees before the message's own headers, in the order
+ * SpamAssassin reads them (see filters/envelope.c): X-Envelope-From and
+ * X-Envelope-To above every Received header, then our Received line with
+ * the client, its HELO, the envelope sender, authentication and TLS. */
+static void send_envelope(struct connctx *c, SMFICTX *ctx)
+{
+	struct msgctx *m = c->msg;
+	struct hdr_received rcv;
+	char value[HDR_RECEIVED_SIZE], qid[40], env[ENV_ADDR_MAX + 1], from[ENV_ADDR_MAX + 3];
+	char tls[LOG_MAX + 1], cipher[LOG_MAX + 1], bits[16], proto[8];
+	const char *sender = envelope_sender(m, ctx);
+	int have_from = sender != NULL && env_address(env, sizeof(env), sender) == 0;
+
+	if (have_from) {
+		snprintf(from, sizeof(from), "<%s>", env);
+		send_header(m, "X-Envelope-From", from);
+	}
+	if (m->env_to.n > 0)
+		send_header(m, "X-Envelope-To", m->env_to.list);
+	dm_symval(ctx, "i", qid, sizeof(qid), LOG_MAX);
+	dm_symval(ctx, "{tls_version}", tls, sizeof(tls), LOG_MAX);
+	dm_symval(ctx, "{cipher}", cipher, sizeof(cipher), LOG_MAX);
+	dm_symval(ctx, "{cipher_bits}", bits, sizeof(bits), sizeof(bits) - 1);
+	/* RFC 3848: ESMTPS with TLS, ESMTPA authenticated, ESMTPSA both;
+	 * SpamAssassin counts an ESMTPA/ESMTPSA relay as authenticated */
+	snprintf(proto, sizeof(proto), "ESMTP%s%s", tls[0] ? "S" : "", m->auth[0] ? "A" : "");
+	memset(&rcv, 0, sizeof(rcv));
+	rcv.helo = c->helo;
+	rcv.client_name = c->client_name;
+	rcv.client_addr = c->client_ip;
+	rcv.our_host = c->our_host[0] ? c->our_host : (c->cfg->nhostnames ? c->cfg->hostnames[0] : "localhost");
+	rcv.queue_id = qid;
+	rcv.proto = proto;
+	rcv.when = time(NULL);
+	rcv.env_from = have_from ? env : NULL;
+	rcv.tls_version = tls;
+	rcv.tls_cipher = cipher;
+	rcv.tls_bits = bits;
+	if (hdr_received(value, sizeof(value), &rcv) >= 0)
+		send_header(m, "Received", value);
+}
+
+/* A header the client sent, on its way to spamd: its own envelope headers
+ * never, its Received headers with their envelope markers defused, so that
+ * nothing of it can stand for ours (filters/envelope.c says why). The
+ * delivered message keeps them as they are. */
+static void send_client_header(struct msgctx *m, const char *name, const char *value)
+{
+	char *copy;
+
+	switch (env_client_header(name)) {
+	case ENV_HDR_DROP:
+		return;
+	case ENV_HDR_PASS:
+		send_header(m, name, value);
+		return;
+	case ENV_HDR_DEFUSE:
+		break;
+	}
+	if (m->sess == NULL || m->skipping)
+		return;
+	/* out of memory: left out rather than sent as it is */
+	if ((copy = strdup(value)) == NULL)
+		return;
+	env_defuse_received(copy);
+	send_header(m, name, copy);
+	free(copy);
+}
+
 /* At the first header, or at the end of the headers, the first body chunk
  * or the end of the message when no header came: scan or not, and open the
  * spamd session. */
@@ -80,8 +163,7 @@ static void decide_scan(struct connctx *c, SMFICTX *ctx)
 	struct msgctx *m = c->msg;
 	const struct dm_policy *pol = policy_of(c);
 	static const enum spamd_cmd cmds[] = { SPAMD_CMD_CHECK, SPAMD_CMD_SYMBOLS, SPAMD_CMD_REPORT };
-	struct hdr_received rcv;
-	char user[256], value[HDR_RECEIVED_SIZE], qid[40];
+	char user[256];
 
 	const char *skip;
 
@@ -100,18 +182,8 @@ static void decide_scan(struct connctx *c, SMFICTX *ctx)
 		m->sess = NULL;
 		return;
 	}
-	/* SpamAssassin's trust path must see the real client first */
-	dm_symval(ctx, "i", qid, sizeof(qid), LOG_MAX);
-	memset(&rcv, 0, sizeof(rcv));
-	rcv.helo = c->helo;
-	rcv.client_name = c->client_name;
-	rcv.client_addr = c->client_ip;
-	rcv.our_host = c->our_host[0] ? c->our_host : (c->cfg->nhostnames ? c->cfg->hostnames[0] : "localhost");
-	rcv.queue_id = qid;
-	rcv.proto = m->auth[0] ? "ESMTPA" : "ESMTP";
-	rcv.when = time(NULL);
-	if (hdr_received(value, sizeof(value), &rcv) >= 0)
-		send_header(m, "Received", value);
+	/* SpamAssassin's trust path must see the real client and envelope first */
+	send_envelope(c, ctx);
 }
 
 /* The names doorman itself adds: their incoming copies are always deleted,
@@ -162,7 +234,7 @@ sfsistat dm_content_header(struct connctx *c, SMFICTX *ctx, const char *name, co
 		m->subject = strndup(value, HDR_SUBJECT_MAX + 1);
 	if (!m->scan_decided)
 		decide_scan(c, ctx);
-	send_header(m, name, value);
+	send_client_header(m, name, value);
 	return SMFIS_CONTINUE;
 }
 

@@ -17,6 +17,7 @@
 #include <math.h>
 
 #include "fuzz.h"
+#include "envelope.h"
 #include "headers.h"
 #include "reply.h"
 #include "text.h"
@@ -196,6 +197,22 @@ static size_t count(const char *s, char c)
 	return n;
 }
 
+/* Whether hdr_received shows this envelope sender: not when it is longer
+ * than ENV_ADDR_MAX without its angle brackets, nor with a blank or ';'. */
+static size_t env_shown(const char *e)
+{
+	size_t n;
+
+	if (e == NULL)
+		return 0;
+	n = strlen(e);
+	if (n >= 2 && e[0] == '<' && e[n - 1] == '>') {
+		e++;
+		n -= 2;
+	}
+	return n <= ENV_ADDR_MAX && strcspn(e, " ;") >= n;
+}
+
 static void fuzz_received(char *const piece[PIECES], const uint8_t *raw, size_t rawlen, size_t outlen)
 {
 	static const char *const addrs[] = { "192.0.2.7", "2001:db8::7", "[IPv6:2001:db8::7]", "::ffff:192.0.2.7" };
@@ -219,13 +236,24 @@ static void fuzz_received(char *const piece[PIECES], const uint8_t *raw, size_t 
 	} else {
 		r.when = 1700000000;
 	}
+	/* the envelope sender and the TLS macros come from outside too */
+	r.env_from = rawlen > 0 && (raw[0] & 16) ? piece[0] : NULL;
+	r.tls_version = rawlen > 0 && (raw[0] & 32) ? piece[1] : NULL;
+	r.tls_cipher = piece[2];
+	r.tls_bits = piece[0];
 	rc = hdr_received(out, outlen, &r);
 	FUZZ_ASSERT(rc == 0 || rc == -1);
 	check_value(out, outlen, rc, 0, 998);
 	if (rc == 0) {
-		/* the shape doorman wrote, whatever the client sent */
+		/* the shape doorman wrote, whatever the client sent: one comment
+		 * more for each of the envelope sender and TLS, no other */
+		size_t env = strstr(out, ")\n\t(envelope-from <") != NULL;
+		size_t tls = r.tls_version != NULL && r.tls_version[0] != '\0';
+
 		FUZZ_ASSERT(strncmp(out, "from ", 5) == 0);
-		FUZZ_ASSERT(count(out, '\n') == 2 && count(out, '(') == 2 && count(out, ')') == 2);
+		FUZZ_ASSERT(count(out, '\n') == 2 + env && count(out, '(') == 2 + env + tls &&
+		            count(out, ')') == 2 + env + tls);
+		FUZZ_ASSERT(env == env_shown(r.env_from));
 		FUZZ_ASSERT(count(out, ';') == 1 && strstr(out, " (doorman) with ") != NULL);
 		FUZZ_ASSERT(strlen(out) < HDR_RECEIVED_SIZE);
 	}

@@ -25,11 +25,17 @@ static int replies;
 
 static void *f_getpriv(SMFICTX *ctx) { (void)ctx; return fake_priv; }
 static int f_setpriv(SMFICTX *ctx, void *p) { (void)ctx; fake_priv = p; return MI_SUCCESS; }
+static const char *fake_macros[8];   /* name, value, ...: what the MTA sends besides these */
 static char *f_getsymval(SMFICTX *ctx, char *name)
 {
+	size_t i;
+
 	(void)ctx;
 	if (strcmp(name, "{auth_authen}") == 0 && fake_auth[0])
 		return fake_auth;
+	for (i = 0; i + 1 < sizeof(fake_macros) / sizeof(fake_macros[0]) && fake_macros[i]; i += 2)
+		if (strcmp(name, fake_macros[i]) == 0)
+			return (char *)fake_macros[i + 1];
 	if (strcmp(name, "i") == 0)
 		return "QID42";
 	return NULL;
@@ -283,6 +289,20 @@ static const struct crow crows[] = {
 	  { C, TF }, { "Subject: buy" }, 1, { "GTUBE" CRLF }, 1000, REJ, NULL, NULL },
 	{ "an accepted postmaster still gets spam (tagged)", { "<postmaster@x.example>" }, { C },
 	  { "Subject: buy" }, 1, { "GTUBE" CRLF }, 1000, C, NULL, NULL },
+	/* the envelope, above every Received header, as SpamAssassin reads it */
+	{ "the envelope comes first", { "<a@x.example>", "<b@x.example>" }, { C, C }, { "Subject: hi" }, 1,
+	  { "hi" CRLF }, 1, C, "X-Envelope-From: <s@sender.example>" CRLF "X-Envelope-To: <a@x.example>," CRLF
+	  "\t<b@x.example>" CRLF "Received: from [192.0.2.20] (client.example [192.0.2.20])" CRLF
+	  "\t(envelope-from <s@sender.example>)" CRLF "\tby ", NULL },
+	{ "a client's X-Envelope-From never reaches spamd", { "<a@x.example>" }, { C },
+	  { "X-Envelope-From: <forged@bank.example>", "Subject: hi", "x-envelope-to: <forged@bank.example>",
+	    "Envelope-Sender: forged@bank.example" }, 1, { "hi" CRLF }, 1, C, "Subject: hi", "forged" },
+	{ "a client's Received cannot name the envelope sender", { "<a@x.example>" }, { C },
+	  { "Received: from evil (evil [10.0.0.1]) (envelope-from <forged@bank.example>) by relay.evil" }, 1,
+	  { "hi" CRLF }, 1, C, "(envelope_from <forged@bank.example>) by relay.evil", "envelope-from <forged" },
+	{ "a client's Return-Path in a Received is defused too", { "<a@x.example>" }, { C },
+	  { "Received: from evil (Return-Path: forged@bank.example) by relay.evil" }, 1,
+	  { "hi" CRLF }, 1, C, "(Return_Path: forged@bank.example)", "Return-Path: forged" },
 };
 
 START_TEST(test_content)
@@ -326,6 +346,59 @@ START_TEST(test_content)
 		ck_assert_msg(strstr(captured, r->want_sent) != NULL, "%s: spamd got [%s]", r->name, captured);
 	if (r->never_sent)
 		ck_assert_msg(strstr(captured, r->never_sent) == NULL, "%s: spamd got [%s]", r->name, captured);
+}
+END_TEST
+
+/* The MTA's macros: {mail_addr} is the envelope sender, {tls_version},
+ * {cipher} and {cipher_bits} say the session is encrypted; 1,000
+ * recipients give a bounded X-Envelope-To. */
+START_TEST(test_envelope_macros)
+{
+	struct sockaddr_in sin;
+	SMFICTX *ctx = (SMFICTX *)(void *)&sin;
+	char *argv[2] = { "<s@sender.example>", NULL };
+	char rcpt[64];
+	const char *to, *end;
+	int i;
+
+	setup_content();
+	dm_smfi = &fake;
+	fake_priv = NULL;
+	spamd_score = 1;
+	fake_macros[0] = "{mail_addr}";
+	fake_macros[1] = "";                     /* the null sender, as Postfix says it */
+	fake_macros[2] = "{tls_version}";
+	fake_macros[3] = "TLSv1.3";
+	fake_macros[4] = "{cipher}";
+	fake_macros[5] = "TLS_AES_256_GCM_SHA384";
+	fake_macros[6] = NULL;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.20", &sin.sin_addr);
+	ck_assert_int_eq(dm_connect(ctx, "client.example", (struct sockaddr *)&sin), C);
+	ck_assert_int_eq(dm_helo(ctx, "[192.0.2.20]"), C);
+	ck_assert_int_eq(dm_envfrom(ctx, argv), C);
+	for (i = 0; i < 1000; i++) {
+		snprintf(rcpt, sizeof(rcpt), "<user%d@x.example>", i);
+		argv[0] = rcpt;
+		ck_assert_int_eq(dm_envrcpt(ctx, argv), C);
+	}
+	ck_assert_int_eq(dm_header(ctx, "Subject", "hi"), C);
+	ck_assert_int_eq(dm_eom(ctx), C);
+	ck_assert_int_eq(dm_close(ctx), C);
+	memset(fake_macros, 0, sizeof(fake_macros));
+#define ENV_TOP "X-Envelope-From: <>" CRLF "X-Envelope-To: <user0@x.example>,"
+	/* the message begins after the request's empty line */
+	ck_assert_msg(strstr(captured, CRLF CRLF ENV_TOP) != NULL,
+	              "spamd got [%.300s]", captured);
+	ck_assert_ptr_nonnull(strstr(captured, "(envelope-from <>)" CRLF
+	                             "\tby localhost (doorman) with ESMTPS (TLSv1.3:TLS_AES_256_GCM_SHA384:0) id QID42;"));
+	to = strstr(captured, "X-Envelope-To: ");
+	end = strstr(captured, CRLF "Received: ");
+	ck_assert_ptr_nonnull(to);
+	ck_assert_ptr_nonnull(end);
+	ck_assert_uint_lt((size_t)(end - to), 2200);
+	ck_assert_ptr_null(strstr(captured, "user999@"));
 }
 END_TEST
 
@@ -398,6 +471,7 @@ int main(void)
 	tc = tcase_create("content");
 	tcase_add_loop_test(tc, test_content, 0, (int)(sizeof(crows) / sizeof(crows[0])));
 	tcase_add_test(tc, test_long_subject);
+	tcase_add_test(tc, test_envelope_macros);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("snapshot");
 	tcase_add_test(tc, test_snapshot_generation);

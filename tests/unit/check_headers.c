@@ -41,27 +41,49 @@ struct row {
 };
 
 static const struct hdr_received rcv_v4 = {
-	"mx.b.example", "host.example", "192.0.2.7", "mx.example.com", "4XyZ1", NULL, 1059003000 };
+	"mx.b.example", "host.example", "192.0.2.7", "mx.example.com", "4XyZ1", NULL, 1059003000, NULL, NULL, NULL, NULL };
 static const struct hdr_received rcv_v6 = {
-	"mx.b.example", "host.example", "2001:DB8::7", "mx.example.com", "4XyZ1", NULL, 1059003000 };
+	"mx.b.example", "host.example", "2001:DB8::7", "mx.example.com", "4XyZ1", NULL, 1059003000, NULL, NULL, NULL, NULL };
 static const struct hdr_received rcv_mapped = {
-	"mx.b.example", "host.example", "::ffff:192.0.2.7", "mx", "Q", NULL, 1059003000 };
+	"mx.b.example", "host.example", "::ffff:192.0.2.7", "mx", "Q", NULL, 1059003000, NULL, NULL, NULL, NULL };
 static const struct hdr_received rcv_noname = {
-	"mx.b.example", "[192.0.2.7]", "192.0.2.7", "mx", "Q", NULL, 1059003000 };
+	"mx.b.example", "[192.0.2.7]", "192.0.2.7", "mx", "Q", NULL, 1059003000, NULL, NULL, NULL, NULL };
 static const struct hdr_received rcv_nohelo = {
-	NULL, NULL, "192.0.2.7", "mx", "Q", NULL, 1059003000 };
+	NULL, NULL, "192.0.2.7", "mx", "Q", NULL, 1059003000, NULL, NULL, NULL, NULL };
 static const struct hdr_received rcv_literal = {
-	"[192.0.2.7]", "", "[192.0.2.7]", "mx", "Q", "ESMTPA", 0 };
+	"[192.0.2.7]", "", "[192.0.2.7]", "mx", "Q", "ESMTPA", 0, NULL, NULL, NULL, NULL };
 static const struct hdr_received rcv_inject = {
 	"evil\r\n\tby trusted (x [127.0.0.1])\r\nX-Spam-Flag: NO", "h (fake [127.0.0.1])\0x",
-	"IPv6:2001:db8::1", "mx\n", "Q;\r\n", "ESMTP\r\n", 951782400 };
+	"IPv6:2001:db8::1", "mx\n", "Q;\r\n", "ESMTP\r\n", 951782400, NULL, NULL, NULL, NULL };
 static const struct hdr_received rcv_long = {
 	"hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh"
-	"TAIL", NULL, "192.0.2.7", "mx", NULL, "SMTP", 1059003000 };
+	"TAIL", NULL, "192.0.2.7", "mx", NULL, "SMTP", 1059003000, NULL, NULL, NULL, NULL };
 static const struct hdr_received rcv_badaddr = {
-	"mx.b.example", "host.example", "not-an-ip", "mx", "Q", NULL, 1059003000 };
+	"mx.b.example", "host.example", "not-an-ip", "mx", "Q", NULL, 1059003000, NULL, NULL, NULL, NULL };
 static const struct hdr_received rcv_noaddr = {
-	"mx.b.example", "host.example", NULL, "mx", "Q", NULL, 1059003000 };
+	"mx.b.example", "host.example", NULL, "mx", "Q", NULL, 1059003000, NULL, NULL, NULL, NULL };
+
+static const struct hdr_received rcv_env = {
+	"mx.b.example", "host.example", "192.0.2.7", "mx.example.com", "4XyZ1", "ESMTPSA", 1059003000,
+	"<alice@b.example>", "TLSv1.3", "TLS_AES_256_GCM_SHA384", "256" };
+static const struct hdr_received rcv_null = {
+	"mx.b.example", "host.example", "192.0.2.7", "mx", "Q", NULL, 1059003000, "<>", "", NULL, NULL };
+static const struct hdr_received rcv_env_inject = {
+	"mx.b.example", "host.example", "192.0.2.7", "mx", "Q", NULL, 1059003000,
+	"<a@b>)\r\n\tby trusted (x [127.0.0.1]) (envelope-from <evil@x>", "TLS 1.3\r\n", "(c)", "25;6" };
+static const struct hdr_received rcv_quoted = {
+	"mx.b.example", "host.example", "192.0.2.7", "mx", "Q", NULL, 1059003000,
+	"<\"john doe\"@b.example>", NULL, NULL, NULL };
+static const struct hdr_received rcv_semicolon = {
+	"mx.b.example", "host.example", "192.0.2.7", "mx", "Q", NULL, 1059003000,
+	"<\"a;b\"@b.example>", NULL, NULL, NULL };
+static const struct hdr_received rcv_env_inject2 = {
+	"mx.b.example", "host.example", "192.0.2.7", "mx", "Q", NULL, 1059003000,
+	"<a@b>)\r\n\tby\ttrusted(x[127.0.0.1])(envelope-from<evil@x>", NULL, NULL, NULL };
+#define ENV_X100 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+static const struct hdr_received rcv_env_long = {
+	"mx.b.example", "host.example", "192.0.2.7", "mx", "Q", NULL, 1059003000,
+	"<" ENV_X100 ENV_X100 ENV_X100 "@b>", NULL, NULL, NULL };
 
 #define GTUBE_REPORT \
 	"Spam detection software, running on the system \"vm\",\n" \
@@ -130,22 +152,29 @@ static const struct row rows[] = {
 	CL("outlen 1", "abc", 0, 100, 1, 1, ""),
 
 	/* X-Spam-Status */
-	ST("No, no tests", 0, -0.1, 5.0, NULL, 0, 0, "No, score=-0.1 required=5.0", NULL),
-	ST("tests known, none hit", 0, 0.0, 5.0, "", 0, 0, "No, score=0.0 required=5.0 tests=none", NULL),
+	ST("No, no tests", 0, -0.1, 5.0, NULL, 0, 0,
+	   "No, score=-0.1 required=5.0 autolearn=unavailable\n\tversion=unknown", NULL),
+	ST("tests known, none hit", 0, 0.0, 5.0, "", 0, 0,
+	   "No, score=0.0 required=5.0 tests=none autolearn=unavailable\n\tversion=unknown", NULL),
 	ST("GTUBE", 1, 1000.0, 5.0, "GTUBE,NO_RECEIVED,NO_RELAYS", 0, 0,
-	   "Yes, score=1000.0 required=5.0 tests=GTUBE,NO_RECEIVED,\n\tNO_RELAYS", NULL),
+	   "Yes, score=1000.0 required=5.0 tests=GTUBE,NO_RECEIVED,\n\tNO_RELAYS autolearn=unavailable version=unknown", NULL),
 	ST("fold at 78 after commas", 1, 7.4, 5.0, TESTS9, 0, 0,
 	   "Yes, score=7.4 required=5.0 tests=EMPTY_MESSAGE,MISSING_DATE,\n"
 	   "\tMISSING_FROM,MISSING_HEADERS,MISSING_MID,MISSING_SUBJECT,NO_HEADERS_MESSAGE,\n"
-	   "\tNO_RECEIVED,NO_RELAYS", NULL),
+	   "\tNO_RECEIVED,NO_RELAYS autolearn=unavailable version=unknown", NULL),
 	ST("junk test names skipped", 1, 15.2, 5.0, "A,B C,\r\nX-Evil: 1,,D\x01,E_9", 0, 0,
-	   "Yes, score=15.2 required=5.0 tests=A,E_9", NULL),
-	ST("all names junk", 1, 15.2, 5.0, "a b,(x)", 0, 0, "Yes, score=15.2 required=5.0 tests=none",
-	   NULL),
+	   "Yes, score=15.2 required=5.0 tests=A,E_9 autolearn=unavailable\n\tversion=unknown", NULL),
+	ST("all names junk", 1, 15.2, 5.0, "a b,(x)", 0, 0,
+	   "Yes, score=15.2 required=5.0 tests=none autolearn=unavailable\n\tversion=unknown", NULL),
 	ST("cut: whole names, no comma", 1, 7.4, 5.0, TESTS9, 90, 1,
 	   "Yes, score=7.4 required=5.0 tests=EMPTY_MESSAGE,MISSING_DATE,\n\tMISSING_FROM", NULL),
 	ST("cut before tests", 1, 7.4, 5.0, TESTS9, 20, 1, "Yes, score=7.4", NULL),
-	ST("score rounding", 1, 15.25, 4.95, NULL, 0, 0, "Yes, score=15.3 required=5.0", NULL),
+	ST("score rounding", 1, 15.25, 4.95, NULL, 0, 0,
+	   "Yes, score=15.3 required=5.0 autolearn=unavailable\n\tversion=unknown", NULL),
+	/* SpamAssassin's own form (10_default_prefs.cf add_header all Status) */
+	ST("SpamAssassin's order of items", 1, 7.2, 5.0, "A,B", 0, 0,
+	   "Yes, score=7.2 required=5.0 tests=A,B autolearn=unavailable\n\tversion=unknown", NULL),
+	ST("cut before autolearn", 1, 7.2, 5.0, "A,B", 50, 1, "Yes, score=7.2 required=5.0 tests=A,B", NULL),
 
 	/* unscanned */
 	UN("unscanned reason", "spamd timeout", 0, 0, "unscanned (spamd timeout)"),
@@ -246,6 +275,24 @@ static const struct row rows[] = {
 	   "\tTue, 29 Feb 2000 00:00:00 +0000", NULL, NULL),
 	RC("HELO bounded, no queue id", &rcv_long, 0, 0, NULL, "h (unknown [192.0.2.7])\n"
 	   "\tby mx (doorman) with SMTP;\n", "TAIL"),
+	RC("envelope sender and TLS", &rcv_env, 0, 0, "from mx.b.example (host.example [192.0.2.7])\n"
+	   "\t(envelope-from <alice@b.example>)\n"
+	   "\tby mx.example.com (doorman) with ESMTPSA (TLSv1.3:TLS_AES_256_GCM_SHA384:256) id 4XyZ1;\n"
+	   "\tWed, 23 Jul 2003 23:30:00 +0000", NULL, NULL),
+	RC("null sender, no TLS", &rcv_null, 0, 0, "from mx.b.example (host.example [192.0.2.7])\n"
+	   "\t(envelope-from <>)\n\tby mx (doorman) with ESMTP id Q;\n\tWed, 23 Jul 2003 23:30:00 +0000",
+	   NULL, NULL),
+	RC("envelope sender with blanks: left out", &rcv_env_inject, 0, 0, NULL,
+	   "[192.0.2.7])\n\tby mx (doorman) with ESMTP (TLS?1.3??:?c?:25?6) id Q;", "evil"),
+	RC("envelope sender cannot close the comment", &rcv_env_inject2, 0, 0, NULL,
+	   "[192.0.2.7])\n\t(envelope-from <a@b?????by?trusted?x[127.0.0.1]??envelope-from?evil@x>)\n"
+	   "\tby mx (doorman) with ESMTP id Q;", NULL),
+	RC("envelope sender too long: left out", &rcv_env_long, 0, 0, NULL, "[192.0.2.7])\n\tby mx",
+	   "envelope-from"),
+	RC("quoted sender with a blank: left to X-Envelope-From", &rcv_quoted, 0, 0, NULL,
+	   "[192.0.2.7])\n\tby mx", "envelope-from"),
+	RC("sender with ';': left to X-Envelope-From", &rcv_semicolon, 0, 0, NULL,
+	   "[192.0.2.7])\n\tby mx", "envelope-from"),
 	RC("not an address", &rcv_badaddr, 0, -1, "", NULL, NULL),
 	RC("no address", &rcv_noaddr, 0, -1, "", NULL, NULL),
 	RC("buffer too small: nothing", &rcv_v4, 100, -1, "", NULL, NULL),
