@@ -508,14 +508,38 @@ svc_leftovers() {
 # svc_start_spamd: Debian's spamd (no network tests, no per-user config) on a
 # private unix socket and 127.0.0.1:<free port>; waits (up to 60 s) until it
 # has started. Exports DM_SPAMD_SOCK, DM_SPAMD_PORT, DM_SPAMD_LOG.
+# DM_SPAMD_CF: configuration lines (one a line) for spamd's --cf; DM_SPAMD_NET=1
+# leaves network tests on (then DM_SPAMD_CF names a dns_server).
 svc_start_spamd() {
-	local dir=$DM_WORK/spamd port
+	local dir=$DM_WORK/spamd port local_only=-L line
+	local -a cf=()
 	port=$(svc_free_port)
 	mkdir -p "$dir"
+	[ -z "${DM_SPAMD_NET:-}" ] || local_only=
+	while IFS= read -r line; do
+		[ -z "$line" ] || cf+=("--cf=$line")
+	done <<<"${DM_SPAMD_CF:-}"
 	DM_SPAMD_SOCK=$dir/spamd.sock DM_SPAMD_PORT=$port DM_SPAMD_LOG=$dir/spamd.log
 	export DM_SPAMD_SOCK DM_SPAMD_PORT DM_SPAMD_LOG
-	svc_start_bg spamd "$DM_SPAMD_LOG" spamd -L -x -u nobody -m "${DM_SPAMD_CHILDREN:-3}" -s stderr \
-		--listen="$DM_SPAMD_SOCK" --listen="127.0.0.1:$port" --pidfile="$dir/spamd.pid" || return 1
+	# shellcheck disable=SC2086 # an empty local_only is no word
+	svc_start_bg spamd "$DM_SPAMD_LOG" spamd $local_only -x -u nobody -m "${DM_SPAMD_CHILDREN:-3}" -s stderr \
+		--listen="$DM_SPAMD_SOCK" --listen="127.0.0.1:$port" --pidfile="$dir/spamd.pid" \
+		"${cf[@]}" || return 1
 	_svc_spamd_ready() { [ -S "$DM_SPAMD_SOCK" ] && grep -q 'server started' "$DM_SPAMD_LOG"; }
 	svc_wait_until 60 _svc_spamd_ready || _svc_fail "spamd did not start" "$DM_SPAMD_LOG"
+}
+
+# svc_start_spamass_milter SPAMD_SOCK: Debian's spamass-milter (what doorman
+# replaces) on a unix socket that Postfix can write to, running spamc against
+# spamd's unix socket; -m: headers only, the body and Subject stay. Exports
+# DM_SPAMASS_SOCK.
+svc_start_spamass_milter() {
+	local dir=$DM_WORK/spamass
+	mkdir -p "$dir"
+	DM_SPAMASS_SOCK=$dir/spamass.sock
+	export DM_SPAMASS_SOCK
+	svc_start_bg spamass-milter "$dir/spamass.log" sh -c 'umask 0; exec "$@"' spamass-milter \
+		spamass-milter -p "$DM_SPAMASS_SOCK" -m -- -U "$1" || return 1
+	svc_wait_until 10 test -S "$DM_SPAMASS_SOCK" ||
+		_svc_fail "spamass-milter did not create $DM_SPAMASS_SOCK" "$dir/spamass.log"
 }
