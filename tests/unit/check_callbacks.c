@@ -402,6 +402,53 @@ START_TEST(test_envelope_macros)
 }
 END_TEST
 
+/* Envelope senders from outside, as the MTA's {mail_addr} gives them:
+ * what spamd sees of each above the message. */
+static char sender_1000[1002];
+static const struct {
+	const char *name, *mail_addr, *want, *never;
+} senders[] = {
+	{ "quoted local part: X-Envelope-From only", "\"john doe\"@sender.example",
+	  "X-Envelope-From: <\"john doe\"@sender.example>" CRLF, "(envelope-from" },
+	{ "8-bit", "j\xc3\xb6rg@sender.example", "(envelope-from <j??rg@sender.example>)", "\xc3" },
+	{ "CR LF and a fake comment", "a@b>\r\nX-Spam-Flag: NO\r\n(envelope-from <evil@x>",
+	  "X-Envelope-From: <a@b???X-Spam-Flag: NO???envelope-from ?evil@x?>" CRLF, "\nX-Spam-Flag" },
+	{ "1,000 characters: left out, not cut", sender_1000, "X-Envelope-To: <a@x.example>" CRLF "Received: ",
+	  "X-Envelope-From" },
+};
+
+START_TEST(test_bad_senders)
+{
+	struct sockaddr_in sin;
+	SMFICTX *ctx = (SMFICTX *)(void *)&sin;
+	char *argv[2] = { "<s@sender.example>", NULL };
+
+	memset(sender_1000, 's', 1000);
+	sender_1000[1000] = '\0';
+	setup_content();
+	dm_smfi = &fake;
+	fake_priv = NULL;
+	spamd_score = 1;
+	fake_macros[0] = "{mail_addr}";
+	fake_macros[1] = senders[_i].mail_addr;
+	fake_macros[2] = NULL;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.20", &sin.sin_addr);
+	ck_assert_int_eq(dm_connect(ctx, "client.example", (struct sockaddr *)&sin), C);
+	ck_assert_int_eq(dm_helo(ctx, "[192.0.2.20]"), C);
+	ck_assert_int_eq(dm_envfrom(ctx, argv), C);
+	argv[0] = "<a@x.example>";
+	ck_assert_int_eq(dm_envrcpt(ctx, argv), C);
+	ck_assert_int_eq(dm_header(ctx, "Subject", "hi"), C);
+	ck_assert_int_eq(dm_eom(ctx), C);
+	ck_assert_int_eq(dm_close(ctx), C);
+	memset(fake_macros, 0, sizeof(fake_macros));
+	ck_assert_msg(strstr(captured, senders[_i].want) != NULL, "%s: spamd got [%.600s]", senders[_i].name, captured);
+	ck_assert_msg(strstr(captured, senders[_i].never) == NULL, "%s: spamd got [%.600s]", senders[_i].name, captured);
+}
+END_TEST
+
 /* A Subject of 20,000 bytes is tagged whole: the new value unfolds to the
  * tag, a blank, and the old value. */
 START_TEST(test_long_subject)
@@ -472,6 +519,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_content, 0, (int)(sizeof(crows) / sizeof(crows[0])));
 	tcase_add_test(tc, test_long_subject);
 	tcase_add_test(tc, test_envelope_macros);
+	tcase_add_loop_test(tc, test_bad_senders, 0, (int)(sizeof(senders) / sizeof(senders[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("snapshot");
 	tcase_add_test(tc, test_snapshot_generation);
