@@ -264,6 +264,9 @@ static void stop(int now)
 		int sig = wait_signal(dm_now_ms() + 20 < until ? dm_now_ms() + 20 : until);
 		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
 			break;       /* asked again: now */
+		if (sig == SIGUSR1)  /* the sessions left keep their configuration */
+			dm_log(LOG_NOTICE, "reload: not done, doorman is stopping (%u sessions still open)",
+			       dm_sessions_open());
 	}
 	if (dm_sessions_open() > 0)
 		dm_log(LOG_WARNING, "stopping with %u sessions open: the MTA applies its milter default action to them",
