@@ -265,8 +265,11 @@ static void count_act(struct stats *st, const struct logline *l, enum act a, enu
 		c = names_find(&st->checks, check, checklen);
 		st->check_act[c][a]++;
 	}
-	/* a policy split is no verdict on the client: it sends that recipient again */
-	if ((a == A_REJECT || a == A_DEFER) && !(check != NULL && checklen == 12 && memcmp(check, "policy_split", 12) == 0))
+	/* a split (policy or exemption) is no verdict on the client: it sends
+	 * that recipient again */
+	if ((a == A_REJECT || a == A_DEFER) &&
+	    !(check != NULL && checklen == 12 &&
+	      (memcmp(check, "policy_split", 12) == 0 || memcmp(check, "exempt_split", 12) == 0)))
 		count_refused(st, l);
 	if (is_shadow(a))
 		count_shadow(st, c, p, a, l->line);
