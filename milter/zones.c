@@ -282,10 +282,19 @@ void dm_zonecheck_kick(void)
 	pthread_mutex_unlock(&lock);
 }
 
-/* Sleep until wake (CLOCK_REALTIME seconds) or a reload's kick; 1 if kicked. */
-static int sleep_until(time_t wake)
+/* CLOCK_REALTIME (pthread_cond_timedwait's clock) in milliseconds. */
+static long long realtime_ms(void)
 {
-	struct timespec until = { wake, 0 };
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Sleep until wake_ms (realtime_ms) or a reload's kick; 1 if kicked. */
+static int sleep_until(long long wake_ms)
+{
+	struct timespec until = { (time_t)(wake_ms / 1000), (long)(wake_ms % 1000) * 1000000 };
 	int k;
 
 	pthread_mutex_lock(&lock);
@@ -304,14 +313,14 @@ static void *zonecheck_thread(void *arg)
 {
 	unsigned misses = 0;            /* rounds in a row that left a zone untested */
 	int retry_only = 0;
-	time_t full_due = 0;
+	long long full_due = 0;         /* realtime_ms of the next full round */
 
 	(void)arg;
 	for (;;) {
 		struct dm_config *cfg = dm_snapshot_pin();
 		unsigned interval = cfg ? cfg->selftest_interval : 0;
 		unsigned retry_s = dnsbl_selftest_backoff(misses + 1, interval);
-		time_t wake;
+		long long wake;
 		int missed = 0;
 
 		if (cfg != NULL && interval > 0)
@@ -323,13 +332,13 @@ static void *zonecheck_thread(void *arg)
 		dm_snapshot_unpin(cfg);
 		if (!retry_only) {
 			dm_monitor_log_counters();
-			full_due = time(NULL) + (interval > 0 ? (time_t)interval : 300);
+			full_due = realtime_ms() + 1000LL * (interval > 0 ? interval : 300);
 		}
 		misses = missed > 0 ? misses + 1 : 0;
-		wake = full_due;
-		retry_only = missed > 0 && time(NULL) + (time_t)retry_s < full_due;
-		if (retry_only)
-			wake = time(NULL) + (time_t)retry_s;
+		wake = realtime_ms() + 1000LL * retry_s;
+		retry_only = missed > 0 && wake < full_due;
+		if (!retry_only)
+			wake = full_due;
 		if (sleep_until(wake)) {
 			retry_only = 0;       /* a new configuration: a full round, backoff anew */
 			misses = 0;
