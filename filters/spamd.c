@@ -258,7 +258,8 @@ struct spamd_session {
 	uint64_t spent;              /* ms spent waiting for spamd (never for the sender) */
 	size_t max_size, sent;       /* message bytes taken (buffered or sent) */
 	size_t head, wire;           /* request head bytes; bytes sent on this connection */
-	int truncated;               /* 1: max_size, 2: the place was taken over (silent sender) */
+	int truncated;               /* 1: max_size, 2: the place was taken over (silent sender),
+	                                3: no place came free while streaming */
 	enum spamd_outcome fail;     /* SPAMD_OK until a write fails */
 	char error[SPAMD_ERR_MAX];
 	size_t blen;
@@ -310,13 +311,14 @@ static int send_all(struct spamd_session *s, const unsigned char *p, size_t len,
 	return 0;
 }
 
-/* Take a place on the first usable backend in order (waiting for one),
- * connect (failing over on connect failure) and send what is buffered: the
- * head, and the message's start when the session was prepared. All within
- * deadline. Returns 0, or -1 with every reason in err and *why the outcome
- * to report (a timeout waiting for a place, else io). */
-static int open_conn(struct spamd_session *s, uint64_t deadline, char *err, size_t errlen,
-                     enum spamd_outcome *why)
+/* Take a place on the first usable backend in order (waiting for one;
+ * urgent: see spamd_pool_acquire), connect (failing over on connect
+ * failure) and send what is buffered: the head, and the message's start
+ * when the session was prepared. All within deadline. Returns 0, or -1
+ * with every reason in err and *why the outcome to report (a timeout
+ * waiting for a place, else io). */
+static int open_conn(struct spamd_session *s, int urgent, uint64_t deadline, char *err,
+                     size_t errlen, enum spamd_outcome *why)
 {
 	struct spamd_slot *tried[SPAMD_BACKENDS_MAX];
 	char acc[SPAMD_ERR_MAX] = "", one[SPAMD_ERR_MAX];
@@ -326,7 +328,7 @@ static int open_conn(struct spamd_session *s, uint64_t deadline, char *err, size
 	s->deadline = deadline;
 	*why = SPAMD_ERR_IO;
 	while (ntried < SPAMD_BACKENDS_MAX) {
-		acq = spamd_pool_acquire(s->pool, tried, ntried, deadline, &s->hold, &s->b);
+		acq = spamd_pool_acquire(s->pool, tried, ntried, urgent, deadline, &s->hold, &s->b);
 		if (acq == SPAMD_ACQ_NONE) {
 			struct spamd_backend_stats st;
 			if (ntried == 0 && spamd_pool_stats(s->pool, &st, 1) > 0)
@@ -413,7 +415,7 @@ int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
 	if (spamd_prepare(pool, cmd, user, connect_timeout_ms, timeout_ms, max_size, &s, err,
 	                  errlen) < 0)
 		return -1;
-	if (open_conn(s, t0 + timeout_ms, err ? err : s->error, err ? errlen : sizeof(s->error),
+	if (open_conn(s, 1, t0 + timeout_ms, err ? err : s->error, err ? errlen : sizeof(s->error),
 	              &why) < 0) {
 		free(s);
 		*out = NULL;
@@ -425,7 +427,10 @@ int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
 	return 0;
 }
 
-/* The buffer is full: open the connection (a prepared session) or send it. */
+/* The buffer is full: send it, or open the connection (a prepared
+ * session). 0, -1 on failure, 1 when no place came free within timeout_ms:
+ * the session takes no more bytes, and spamd_end has spamd score the
+ * buffered start (truncated 3). */
 static int drain(struct spamd_session *s)
 {
 	enum spamd_outcome why;
@@ -436,16 +441,22 @@ static int drain(struct spamd_session *s)
 		s->blen = 0;
 		return 0;
 	}
-	if (open_conn(s, dm_now_ms() + s->timeout_ms, s->error, sizeof(s->error), &why) < 0) {
-		s->fail = why;
-		return -1;
+	if (open_conn(s, 0, dm_now_ms() + s->timeout_ms, s->error, sizeof(s->error), &why) == 0)
+		return 0;
+	if (why == SPAMD_ERR_TIMEOUT) {
+		s->error[0] = '\0';
+		s->truncated = 3;
+		return 1;
 	}
-	return 0;
+	s->fail = why;
+	return -1;
 }
 
+/* 0, -1 on failure, 1 when drain stopped taking bytes. */
 static int write_bytes(struct spamd_session *s, const unsigned char *p, size_t take)
 {
 	size_t room, c;
+	int r;
 
 	while (take > 0) {
 		if (s->opened && s->blen == 0 && take >= sizeof(s->buf))
@@ -453,8 +464,8 @@ static int write_bytes(struct spamd_session *s, const unsigned char *p, size_t t
 			return send_all(s, p, take, 0);
 		room = sizeof(s->buf) - s->blen;
 		if (room == 0) {
-			if (drain(s) < 0)
-				return -1;
+			if ((r = drain(s)) != 0)
+				return r;
 			continue;
 		}
 		c = take < room ? take : room;
@@ -493,6 +504,8 @@ int spamd_write(struct spamd_session *s, const void *buf, size_t len)
 		spamd_pool_leave(s->pool, &s->hold);
 	if (rc < 0)
 		return SPAMD_WRITE_ERROR;
+	if (rc > 0)
+		return SPAMD_WRITE_FULL;
 	if (full) {
 		s->truncated = 1;
 		return SPAMD_WRITE_FULL;
@@ -590,7 +603,7 @@ static void end_io(struct spamd_session *s, struct spamd_answer *a)
 	enum spamd_outcome why;
 
 	if (s->fail == SPAMD_OK && !s->opened &&
-	    open_conn(s, s->deadline, s->error, sizeof(s->error), &why) < 0)
+	    open_conn(s, 1, s->deadline, s->error, sizeof(s->error), &why) < 0)
 		s->fail = why;
 	else if (s->fail == SPAMD_OK && s->truncated != 2 && s->blen > 0)
 		send_all(s, s->buf, s->blen, s->deadline);
@@ -620,8 +633,8 @@ enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a)
 		s->truncated = 2;
 	end_io(s, a);
 	snprintf(a->backend, sizeof(a->backend), "%s", bname(s));
-	a->sent = s->truncated == 2 && s->wire > s->head ? s->wire - s->head
-	          : s->truncated == 2 ? 0 : s->sent;
+	/* taken over or kept waiting: what went out, not what was taken */
+	a->sent = s->truncated < 2 ? s->sent : s->wire > s->head ? s->wire - s->head : 0;
 	a->truncated = s->truncated;
 	a->elapsed_ms = (unsigned)(s->spent + dm_now_ms() - t0);
 	o = a->outcome;

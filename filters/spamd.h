@@ -132,7 +132,12 @@ struct spamd_session;
  * silent session's connection is half-closed: spamd scores what it got (as
  * with max_size), the session's further writes return SPAMD_WRITE_FULL,
  * and spamd_end reads that verdict (truncated 2). spamd's child is freed as
- * soon as it has scored, not after --timeout-child. */
+ * soon as it has scored, not after --timeout-child. Who waits for a place:
+ * a complete message (spamd_end) or spamd_begin goes first, and only they
+ * take places over; a message still streaming (its buffer full) takes only
+ * a free place, and when none came free within timeout_ms it takes no more
+ * bytes and spamd_end has spamd score the buffered start (truncated 3),
+ * never the sender's chance to pass unscanned. */
 
 /* Prepare a session for one message: nothing is taken or connected yet.
  * The head (cmd, "User: user" unless user is NULL or "", no
@@ -159,7 +164,8 @@ int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
 
 #define SPAMD_WRITE_OK     0
 #define SPAMD_WRITE_FULL   1      /* max_size reached (the bytes up to it were taken,
-                                     the rest ignored) or the place was taken over;
+                                     the rest ignored), the place was taken over or
+                                     none came free;
                                      send nothing more (SMFIS_SKIP). spamd scores
                                      the truncated message. */
 #define SPAMD_WRITE_ERROR  (-1)   /* the session failed (timeout, reset): spamd_end
@@ -194,7 +200,9 @@ struct spamd_answer {
 	size_t sent;                    /* message bytes sent (head excluded), <= max_size */
 	int truncated;                  /* 1: max_size cut the message; 2: its place was
 	                                   taken over (a silent sender), spamd scored
-	                                   the sent bytes */
+	                                   the sent bytes; 3: no place came free while
+	                                   it streamed, spamd scored its first
+	                                   SPAMD_WBUF bytes */
 	unsigned elapsed_ms;            /* time spent waiting for spamd: a place, connects,
 	                                   writes, the reply; never the sender's pauses */
 };

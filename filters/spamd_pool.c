@@ -45,6 +45,7 @@ struct spamd_pool {
 	pthread_cond_t cv;           /* a slot was released, or the list changed */
 	unsigned max_parallel, backoff_ms;
 	uint64_t failures;           /* orders failures even within one millisecond */
+	unsigned urgent_waiting;     /* urgent acquires waiting now: they go first */
 	struct spamd_slot *order[SPAMD_BACKENDS_MAX];   /* the configured list, in order */
 	size_t n;
 	struct spamd_slot *all;
@@ -245,9 +246,11 @@ static int take_over_stalled(struct spamd_slot *s, uint64_t now, uint64_t *wake)
 }
 
 /* The backend to try next under the lock: 1 and *pick set (its place in
- * flight already counted), 0 to wait until *wake, -1 when none is left. */
+ * flight already counted), 0 to wait until *wake, -1 when none is left.
+ * Only an urgent caller takes a place over; a streaming one takes no free
+ * place while an urgent one waits. */
 static int pick_slot(struct spamd_pool *pool, struct spamd_slot *const *tried, size_t ntried,
-                     uint64_t now, uint64_t *wake, struct spamd_slot **pick)
+                     int urgent, uint64_t now, uint64_t *wake, struct spamd_slot **pick)
 {
 	struct spamd_slot *best = NULL, *full[SPAMD_BACKENDS_MAX];
 	size_t i, nfull = 0;
@@ -279,12 +282,13 @@ static int pick_slot(struct spamd_pool *pool, struct spamd_slot *const *tried, s
 		else
 			full[nfull++] = best;
 	}
-	if (*pick != NULL) {
+	if (*pick != NULL && (urgent || pool->urgent_waiting == 0)) {
 		(*pick)->in_flight++;
 		return 1;
 	}
+	*pick = NULL;
 	/* all full: a place held by a silent sender is taken over, in order */
-	for (i = 0; i < nfull; i++)
+	for (i = 0; i < nfull && urgent; i++)
 		if (take_over_stalled(full[i], now, wake)) {
 			*pick = full[i];
 			return 1;
@@ -292,19 +296,31 @@ static int pick_slot(struct spamd_pool *pool, struct spamd_slot *const *tried, s
 	return 0;
 }
 
+/* An urgent waiter stops waiting: streaming ones may take free places. */
+static void urgent_done(struct spamd_pool *pool, int *waiting)
+{
+	if (!*waiting)
+		return;
+	*waiting = 0;
+	if (--pool->urgent_waiting == 0)
+		pthread_cond_broadcast(&pool->cv);
+}
+
 int spamd_pool_acquire(struct spamd_pool *pool, struct spamd_slot *const *tried, size_t ntried,
-                       uint64_t deadline, struct spamd_hold *h, struct spamd_backend *b)
+                       int urgent, uint64_t deadline, struct spamd_hold *h, struct spamd_backend *b)
 {
 	struct spamd_slot *pick;
 	uint64_t now, wake;
 	struct timespec ts;
-	int r;
+	int r, waiting = 0;
 
 	pthread_mutex_lock(&pool->mu);
 	for (;;) {
 		now = dm_now_ms();
 		wake = deadline;
-		r = pick_slot(pool, tried, ntried, now, &wake, &pick);
+		r = pick_slot(pool, tried, ntried, urgent, now, &wake, &pick);
+		if (r != 0)
+			urgent_done(pool, &waiting);
 		if (r < 0) {
 			pthread_mutex_unlock(&pool->mu);
 			return SPAMD_ACQ_NONE;
@@ -322,8 +338,13 @@ int spamd_pool_acquire(struct spamd_pool *pool, struct spamd_slot *const *tried,
 			return SPAMD_ACQ_OK;
 		}
 		if (now >= deadline) {
+			urgent_done(pool, &waiting);
 			pthread_mutex_unlock(&pool->mu);
 			return SPAMD_ACQ_TIMEOUT;
+		}
+		if (urgent && !waiting) {
+			waiting = 1;
+			pool->urgent_waiting++;
 		}
 		ts.tv_sec = (time_t)(wake / 1000);
 		ts.tv_nsec = (long)(wake % 1000) * 1000000L;

@@ -31,12 +31,15 @@ struct spamd_hold {
 
 /* Take a place on the backend to try next, skipping the ntried in tried[]
  * (compared with h->slot of earlier attempts). Waits (bounded by deadline,
- * monotonic ms) while all candidates are full, taking a place over from a
- * silent sender when one is due. On SPAMD_ACQ_OK, h is registered (busy,
- * not connected) and *b is a copy of the backend's address, taken under
- * the lock: a reload may change the pool while the session runs. */
+ * monotonic ms) while all candidates are full. urgent (a message that is
+ * complete, or a caller that must talk now): goes before streaming callers
+ * for a free place, and takes a place over from a silent sender when one
+ * is due. Not urgent (a message still streaming): takes only a free place,
+ * and none while an urgent caller waits. On SPAMD_ACQ_OK, h is registered
+ * (busy, not connected) and *b is a copy of the backend's address, taken
+ * under the lock: a reload may change the pool while the session runs. */
 int spamd_pool_acquire(struct spamd_pool *pool, struct spamd_slot *const *tried, size_t ntried,
-                       uint64_t deadline, struct spamd_hold *h, struct spamd_backend *b);
+                       int urgent, uint64_t deadline, struct spamd_hold *h, struct spamd_backend *b);
 
 /* The session's connection is fd: from now on the place can be taken over
  * while the session is outside spamd calls. */

@@ -252,7 +252,8 @@ static void log_scan(struct connctx *c, const char *qid, const char *action, con
 	       qid, c->client_name, c->client_ip, c->helo, m->from, m->rcpt_ok, policy_of(c)->name,
 	       c->cs.findings.dnsbl_score, score, action, tests && *tests ? " tests=" : "", tests ? tests : "",
 	       a && a->backend[0] ? a->backend : "-", a ? a->elapsed_ms : 0, m->size,
-	       a && a->truncated == 2 ? " truncated=stalled" : m->skipping ? " truncated=yes" : "", m->shadowed[0] ? " shadowed=" : "", m->shadowed,
+	       a && a->truncated >= 2 ? (a->truncated == 2 ? " truncated=stalled" : " truncated=busy")
+	       : m->skipping ? " truncated=yes" : "", m->shadowed[0] ? " shadowed=" : "", m->shadowed,
 	       m->auth[0] ? " sasl_username=" : "", m->auth, (unsigned)(dm_now_ms() - m->t_start), check,
 	       why[0] ? " reason=" : "", why);
 }

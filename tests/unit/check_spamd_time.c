@@ -8,8 +8,9 @@
  * for a prepared one (spamd_prepare); a prepared message that fits the
  * buffer holds no place and no connection while its sender pauses.
  * "places": a session whose sender is silent gives its place to a waiting
- * message (spamd scores what it got); waiting for a place is no failure of
- * the backend; a prepared session fails over at its end; a reload while
+ * message (spamd scores what it got); a complete message goes first and a
+ * streaming one that finds no place is scored on its start; waiting for a
+ * place is no failure of the backend; a prepared session fails over at its end; a reload while
  * sessions run (the race that spamd_pool_configure had: build this file
  * with -fsanitize=thread to see it on the old code).
  */
@@ -264,6 +265,122 @@ START_TEST(busy_place_kept)
 }
 END_TEST
 
+/* A message still streaming when its buffer fills takes only a free place,
+ * never one over: with the one place held (its holder silent), it waits
+ * timeout_ms, then takes no more bytes; at its end (urgent now) it takes
+ * the silent holder's place over and spamd scores its first SPAMD_WBUF
+ * bytes. Neither is unscanned, neither is a failure. */
+START_TEST(streaming_scores_its_start)
+{
+	struct fake *f = fake_new(0, 600, 8, 0);
+	struct spamd_pool *p;
+	struct spamd_session *h, *s;
+	struct spamd_answer a;
+	struct spamd_backend_stats st;
+	char err[256], head[128];
+	size_t headlen = spamd_request_head(head, sizeof(head), SPAMD_CMD_CHECK, NULL), received;
+	uint64_t t0;
+
+	fake_set(f, FM_REPLY, R(SPAM_REPLY));
+	ck_assert_int_eq(pthread_create(&f->th, NULL, fake_main, f), 0);
+	p = pool_of(f->spec, 1, 1000);
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 10000, 0, &h, err, sizeof(err)), 0);
+	ck_assert_int_eq(spamd_prepare(p, SPAMD_CMD_CHECK, NULL, 1000, 800, 0, &s, err, sizeof(err)), 0);
+	t0 = now();
+	ck_assert_int_eq(write_msg(s, 0, 40000, NULL), SPAMD_WRITE_FULL);
+	CK_ELAPSED(now() - t0, 800);
+	ck_assert_int_eq(spamd_write(s, "more", 4), SPAMD_WRITE_FULL);
+	ck_assert_msg(spamd_end(s, &a) == SPAMD_OK, "%s", a.error);
+	ck_assert_int_eq(a.truncated, 3);
+	ck_assert_uint_eq(a.sent, SPAMD_WBUF - headlen);
+	fake_seen(f, NULL, &received, NULL, NULL, 0);
+	ck_assert_uint_eq(received, SPAMD_WBUF);
+	/* the holder was silent: its place went, spamd scored what it had (nothing) */
+	ck_assert_int_eq(spamd_write(h, "x", 1), SPAMD_WRITE_FULL);
+	spamd_end(h, &a);
+	ck_assert_int_eq(a.truncated, 2);
+	spamd_pool_stats(p, &st, 1);
+	ck_assert_uint_eq(st.failures, 0);
+	ck_assert_uint_eq(st.in_flight, 0);
+	spamd_pool_free(p);
+	fake_free(f, 1);
+}
+END_TEST
+
+/* A complete message goes before one still streaming: both wait for the
+ * one place; when it comes free the complete one takes it, although the
+ * streaming one waited longer. */
+struct timed {
+	struct other o;
+	uint64_t done;               /* when it got its place and was through */
+};
+
+static void *streaming_message(void *arg)
+{
+	struct timed *w = arg;
+	struct spamd_session *s;
+
+	w->o.rc = spamd_prepare(w->o.p, SPAMD_CMD_CHECK, NULL, 1000, w->o.timeout_ms, 0, &s, w->o.err,
+	                        sizeof(w->o.err));
+	if (w->o.rc == 0) {
+		w->o.rc = write_msg(s, 0, 40000, NULL);     /* waits for a place at 16 KiB */
+		w->done = now();
+		spamd_end(s, &w->o.a);
+	}
+	return NULL;
+}
+
+static void *complete_message(void *arg)
+{
+	struct timed *w = arg;
+
+	other_message(&w->o);
+	w->done = now();
+	return NULL;
+}
+
+START_TEST(complete_goes_first)
+{
+	struct fake *f = fake_new(0, 700, 8, 0);
+	struct spamd_pool *p;
+	struct spamd_session *h;
+	struct spamd_answer a;
+	struct timed ws = { { 0 }, 0 }, wc = { { 0 }, 0 };
+	pthread_t ts, tc;
+	char err[256];
+	uint64_t freed;
+
+	fake_set(f, FM_REPLY, R(HAM_REPLY));
+	f->delay_ms = 100;
+	ck_assert_int_eq(pthread_create(&f->th, NULL, fake_main, f), 0);
+	p = pool_of(f->spec, 1, 1000);
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 10000, 0, &h, err, sizeof(err)), 0);
+	ws.o.p = wc.o.p = p;
+	ws.o.timeout_ms = wc.o.timeout_ms = 5000;
+	wc.o.prepared = 1;
+	ck_assert_int_eq(pthread_create(&ts, NULL, streaming_message, &ws), 0);
+	usleep(200000);
+	ck_assert_int_eq(pthread_create(&tc, NULL, complete_message, &wc), 0);
+	usleep(200000);
+	/* before the holder has been silent SPAMD_STALL_MS: it ends, the place is free */
+	ck_assert_int_eq(spamd_end(h, &a), SPAMD_OK);
+	freed = now();
+	pthread_join(tc, NULL);
+	pthread_join(ts, NULL);
+	ck_assert_msg(wc.o.a.outcome == SPAMD_OK, "%s", wc.o.a.error);
+	ck_assert_msg(ws.o.a.outcome == SPAMD_OK, "%s", ws.o.a.error);
+	ck_assert_int_eq(ws.o.rc, SPAMD_WRITE_OK);
+	ck_assert_int_eq(ws.o.a.truncated, 0);
+	ck_assert_uint_eq(ws.o.a.sent, 40000);
+	/* the complete one was through (a 100 ms scan) before the streaming one got the place */
+	ck_assert_msg(wc.done <= ws.done && ws.done >= freed + 90,
+	              "place free at %llu, complete done at %llu, streaming got it at %llu",
+	              (unsigned long long)freed, (unsigned long long)wc.done, (unsigned long long)ws.done);
+	spamd_pool_free(p);
+	fake_free(f, 1);
+}
+END_TEST
+
 /* A prepared message connects at its end: a dead first backend is failed
  * over (and charged), a dead list is reported by spamd_end. */
 START_TEST(prepared_failover_at_end)
@@ -399,6 +516,8 @@ static Suite *spamd_time_suite(void)
 	tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
 	tcase_add_loop_test(tc, stalled_place_taken_over, 0, 4);
 	tcase_add_test(tc, busy_place_kept);
+	tcase_add_test(tc, streaming_scores_its_start);
+	tcase_add_test(tc, complete_goes_first);
 	tcase_add_test(tc, prepared_failover_at_end);
 	tcase_add_test(tc, reload_while_sessions_run);
 	suite_add_tcase(s, tc);
