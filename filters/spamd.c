@@ -256,6 +256,8 @@ struct spamd_session {
 	unsigned connect_timeout_ms, timeout_ms;
 	uint64_t deadline;           /* bounds the opening or the end, whichever runs */
 	uint64_t spent;              /* ms spent waiting for spamd (never for the sender) */
+	uint64_t left, longest_gap;  /* when it last left a call while connected; the longest
+	                                silence of its sender while connected */
 	size_t max_size, sent;       /* message bytes taken (buffered or sent) */
 	size_t head, wire;           /* request head bytes; bytes sent on this connection */
 	int truncated;               /* 1: max_size, 2: the place was taken over (silent sender),
@@ -421,10 +423,24 @@ int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
 		*out = NULL;
 		return -1;
 	}
-	s->spent = dm_now_ms() - t0;
+	s->left = dm_now_ms();
+	s->spent = s->left - t0;
 	spamd_pool_leave(pool, &s->hold);
 	*out = s;
 	return 0;
+}
+
+/* The session enters a call: note how long its sender was silent while it
+ * held a connection. 1 when its place was taken over meanwhile. */
+static int enter(struct spamd_session *s)
+{
+	uint64_t now = dm_now_ms();
+
+	if (!s->opened)
+		return 0;
+	if (now - s->left > s->longest_gap)
+		s->longest_gap = now - s->left;
+	return spamd_pool_enter(s->pool, &s->hold);
 }
 
 /* The buffer is full: send it, or open the connection (a prepared
@@ -487,7 +503,7 @@ int spamd_write(struct spamd_session *s, const void *buf, size_t len)
 		return SPAMD_WRITE_ERROR;
 	if (s->truncated)
 		return SPAMD_WRITE_FULL;
-	if (s->opened && spamd_pool_enter(s->pool, &s->hold)) {
+	if (enter(s)) {
 		/* its place was taken over: spamd scores what it has */
 		s->truncated = 2;
 		return SPAMD_WRITE_FULL;
@@ -499,7 +515,8 @@ int spamd_write(struct spamd_session *s, const void *buf, size_t len)
 	s->sent += take;
 	t0 = dm_now_ms();
 	rc = write_bytes(s, buf, take);
-	s->spent += dm_now_ms() - t0;
+	s->left = dm_now_ms();
+	s->spent += s->left - t0;
 	if (s->opened)
 		spamd_pool_leave(s->pool, &s->hold);
 	if (rc < 0)
@@ -629,7 +646,7 @@ enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a)
 	memset(a, 0, sizeof(*a));
 	/* the reply deadline runs from the end of the message */
 	s->deadline = t0 + s->timeout_ms;
-	if (s->opened && spamd_pool_enter(s->pool, &s->hold))
+	if (enter(s))
 		s->truncated = 2;
 	end_io(s, a);
 	snprintf(a->backend, sizeof(a->backend), "%s", bname(s));
@@ -638,8 +655,11 @@ enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a)
 	a->truncated = s->truncated;
 	a->elapsed_ms = (unsigned)(s->spent + dm_now_ms() - t0);
 	o = a->outcome;
-	/* a place taken over is no fault of the backend's (release ignores it) */
-	h = o == SPAMD_OK ? SPAMD_H_GOOD : SPAMD_H_BAD;
+	/* a place taken over is no fault of the backend's (release ignores
+	 * it); nor is a failure after the sender held a connection silent for
+	 * SPAMD_STALL_MS or more: spamd may have given up on the upload
+	 * (--timeout-child) */
+	h = o == SPAMD_OK ? SPAMD_H_GOOD : s->longest_gap >= SPAMD_STALL_MS ? SPAMD_H_ABORT : SPAMD_H_BAD;
 	finish(s, h);
 	return o;
 }

@@ -121,7 +121,9 @@ struct spamd_session;
  * spamd_end (sending what is left and the whole reply: the reply deadline
  * runs from the end of the message). Error texts quote timeout_ms
  * ("timeout after 60000 ms reading the reply from ..."). Only spamd's own
- * slowness (a write or reply timeout) counts against a backend.
+ * failures count against a backend: not those of a message whose sender
+ * kept a connection silent for SPAMD_STALL_MS or more (spamd may have
+ * ended the upload itself: --timeout-child).
  *
  * A stalled sender: a prepared session (spamd_prepare) takes no place and
  * opens no connection until SPAMD_WBUF bytes are buffered or the message

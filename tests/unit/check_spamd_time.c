@@ -145,7 +145,7 @@ struct other {
 	struct spamd_pool *p;
 	int prepared;
 	unsigned timeout_ms;
-	uint64_t waited;
+	uint64_t waited, ended;
 	struct spamd_answer a;
 	char err[256];
 	int rc;
@@ -163,7 +163,8 @@ static void *other_message(void *arg)
 		write_msg(s, 0, 300, NULL);
 		spamd_end(s, &o->a);
 	}
-	o->waited = now() - t0;
+	o->ended = now();
+	o->waited = o->ended - t0;
 	return NULL;
 }
 
@@ -182,12 +183,14 @@ START_TEST(stalled_place_taken_over)
 	pthread_t th;
 	char err[256];
 	size_t received;
+	uint64_t silent;
 
 	fake_set(f, FM_REPLY, R(SPAM_REPLY));
 	ck_assert_int_eq(pthread_create(&f->th, NULL, fake_main, f), 0);
 	p = pool_of(f->spec, 1, 1000);
 	ck_assert_int_eq(open_session(p, _i / 2, 10000, &s, err, sizeof(err)), 0);
 	ck_assert_int_eq(write_msg(s, 0, 40000, NULL), SPAMD_WRITE_OK);
+	silent = now();
 
 	o.p = p;
 	o.prepared = _i / 2;
@@ -196,8 +199,9 @@ START_TEST(stalled_place_taken_over)
 	pthread_join(th, NULL);
 	ck_assert_msg(o.rc == 0 && o.a.outcome == SPAMD_OK, "%s%s", o.err, o.a.error);
 	ck_assert(o.a.reply.is_spam);
-	ck_assert_uint_ge(o.waited + 5, SPAMD_STALL_MS);
-	ck_assert_uint_le(o.waited, SPAMD_STALL_MS + 500);
+	/* taken over once the holder had been silent SPAMD_STALL_MS */
+	ck_assert_uint_ge(o.ended + 5, silent + SPAMD_STALL_MS);
+	ck_assert_uint_le(o.ended, silent + SPAMD_STALL_MS + 500);
 
 	/* the silent one: nothing more is taken; the verdict on what spamd got */
 	ck_assert_int_eq(spamd_write(s, "more", 4), SPAMD_WRITE_FULL);
@@ -381,6 +385,37 @@ START_TEST(complete_goes_first)
 }
 END_TEST
 
+/* spamd ends a connection whose upload stalls (its --timeout-child): the
+ * message fails, but the backend is not charged when the sender had held
+ * the connection silent for SPAMD_STALL_MS; the same failure without the
+ * sender's silence is charged. */
+START_TEST(silent_sender_failure_not_charged)
+{
+	struct fake *f = fake_new(0, 800 + _i, 8, 0);
+	struct spamd_pool *p;
+	struct spamd_session *s;
+	struct spamd_answer a;
+	struct spamd_backend_stats st;
+	char err[256];
+
+	f->hold_ms = 300;
+	fake_set(f, FM_STALL, "", 0);          /* never reads; closes after 300 ms */
+	ck_assert_int_eq(pthread_create(&f->th, NULL, fake_main, f), 0);
+	p = pool_of(f->spec, 1, 1000);
+	ck_assert_int_eq(spamd_begin(p, SPAMD_CMD_CHECK, NULL, 1000, 5000, 0, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(write_msg(s, 0, 300, NULL), SPAMD_WRITE_OK);
+	if (_i == 0)
+		usleep((SPAMD_STALL_MS + 200) * 1000);
+	ck_assert_int_ne(spamd_end(s, &a), SPAMD_OK);
+	spamd_pool_stats(p, &st, 1);
+	ck_assert_uint_eq(st.failures, _i == 0 ? 0 : 1);
+	ck_assert_int_eq(st.backoff_left_ms > 0, _i != 0);
+	ck_assert_uint_eq(st.in_flight, 0);
+	spamd_pool_free(p);
+	fake_free(f, 1);
+}
+END_TEST
+
 /* A prepared message connects at its end: a dead first backend is failed
  * over (and charged), a dead list is reported by spamd_end. */
 START_TEST(prepared_failover_at_end)
@@ -518,6 +553,7 @@ static Suite *spamd_time_suite(void)
 	tcase_add_test(tc, busy_place_kept);
 	tcase_add_test(tc, streaming_scores_its_start);
 	tcase_add_test(tc, complete_goes_first);
+	tcase_add_loop_test(tc, silent_sender_failure_not_charged, 0, 2);
 	tcase_add_test(tc, prepared_failover_at_end);
 	tcase_add_test(tc, reload_while_sessions_run);
 	suite_add_tcase(s, tc);
