@@ -1,5 +1,6 @@
 /*
- * main.c - doorman: options, config load, socket, privileges, signals.
+ * main.c - doorman: options, config load, the start-up steps (startup.c
+ * does those with root's rights), signals.
  *
  *   doorman [-c FILE] [-p SOCKET] [-f] [-n] [-d] [-s] [-V]
  *
@@ -23,7 +24,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -31,9 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>

@@ -7,7 +7,8 @@ client with XCLIENT; counts what became of every message.
 Each session: EHLO, XCLIENT ADDR=192.0.2.20, EHLO good.sender.example.org,
 MAIL, RCPT user@dest.example, DATA with the header X-Load-Id: TAG-N, QUIT.
 Prints one line: sent=N accepted=N tempfail=N rejected=N error=N, then the
-ids accepted (one per line, "accepted TAG-N"). accepted: 250 after the final
+ids accepted (one per line, "accepted TAG-N"), then each distinct 4xx/5xx
+reply with its count ("reply N TEXT"). accepted: 250 after the final
 dot; tempfail: a 4xx at any step; rejected: a 5xx; error: no SMTP answer
 (refused, reset, timeout).
 """
@@ -18,16 +19,16 @@ import time
 
 
 def reply(f):
-    """Read one (possibly multi-line) SMTP reply; return its code."""
+    """Read one (possibly multi-line) SMTP reply; return its code and last line."""
     while True:
         line = f.readline()
         if not line:
             raise OSError("connection closed")
         if len(line) < 4 or line[3:4] != b"-":
-            return int(line[:3])
+            return int(line[:3]), line.decode("ascii", "replace").strip()
 
 
-def session(host, port, tag):
+def session(host, port, tag, texts):
     s = socket.create_connection((host, port), timeout=30)
     f = s.makefile("rb")
     try:
@@ -40,11 +41,10 @@ def session(host, port, tag):
         for cmd in steps:
             if cmd is not None:
                 s.sendall(cmd)
-            code = reply(f)
-            if code >= 500:
-                return "rejected"
+            code, text = reply(f)
             if code >= 400:
-                return "tempfail"
+                texts.append(text)
+                return "rejected" if code >= 500 else "tempfail"
         return "accepted"
     finally:
         try:
@@ -57,12 +57,13 @@ def session(host, port, tag):
 def main():
     host, port, rate, secs, tag = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
     results = {}
+    texts = []
     lock = threading.Lock()
 
     def run(n):
         ident = "%s-%d" % (tag, n)
         try:
-            r = session(host, port, ident)
+            r = session(host, port, ident, texts)
         except OSError:
             r = "error"
         with lock:
@@ -90,6 +91,8 @@ def main():
     for ident, r in sorted(results.items()):
         if r == "accepted":
             print("accepted", ident)
+    for text in sorted(set(texts)):
+        print("reply", texts.count(text), text)
 
 
 if __name__ == "__main__":
