@@ -6,8 +6,8 @@
  * could then choose `user`, `pidfile` and `socket` for the next start as
  * root); asks Postfix's postconf (when /etc/postfix/main.cf exists) and
  * reads /etc/mail/sendmail.cf (when it exists) for the MTA's side
- * (filters/mta_lint.c decides). Postfix drops its supplementary groups, so
- * only the primary group of its mail_owner counts for the socket.
+ * (filters/mta_lint.c decides). For the socket, the groups of Postfix's
+ * mail_owner count (Debian's Postfix keeps the supplementary ones).
  * Never: changes a file, fails the check, runs anything but postconf.
  */
 #include "dm_autoconf.h"
@@ -126,7 +126,7 @@ static const char *group_name(gid_t gid, char *buf, size_t len)
 	return buf;
 }
 
-/* Can Postfix's mail_owner (primary group only) connect to the unix
+/* Can Postfix's mail_owner (with all its groups) connect to the unix
  * socket? When it does not exist yet: as doorman will make it (owner
  * `user`, its group, or the directory's with the setgid bit; socket_mode). */
 static int postfix_can_write(const struct dm_config *cfg, const struct dm_postfix *pf, char *why, size_t whylen)
@@ -138,20 +138,23 @@ static int postfix_can_write(const struct dm_config *cfg, const struct dm_postfi
 	char dir[4096], *slash, pg[64], sg[64];
 	unsigned mode;
 	uid_t owner;
-	gid_t group, pgid;
+	gid_t group, pgid, gids[MAX_GROUPS];
+	int ng = MAX_GROUPS;
 
 	if (path == NULL || pfu == NULL)
 		return -1;
 	pgid = pfu->pw_gid;
 	group_name(pgid, pg, sizeof(pg));
+	if (getgrouplist(pfu->pw_name, pgid, gids, &ng) < 0)
+		ng = MAX_GROUPS;
 	snprintf(dir, sizeof(dir), "%s", path);
 	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
 		return -1;
 	*slash = '\0';
 	if (stat(dir, &dst) < 0)
 		return -1;              /* doorman makes it, 0755 */
-	if (!dm_perm_allows((unsigned)dst.st_mode & 07777, dst.st_uid, dst.st_gid, pfu->pw_uid, &pgid, 1, 1)) {
-		snprintf(why, whylen, "it cannot enter %.200s; Postfix keeps only its primary group, so make that "
+	if (!dm_perm_allows((unsigned)dst.st_mode & 07777, dst.st_uid, dst.st_gid, pfu->pw_uid, gids, (size_t)ng, 1)) {
+		snprintf(why, whylen, "it cannot enter %.200s; make that "
 		         "directory's group %s with the setgid bit: chgrp %s %.200s; chmod 2750 %.200s", dir, pg, pg, dir, dir);
 		return 0;
 	}
@@ -164,11 +167,11 @@ static int postfix_can_write(const struct dm_config *cfg, const struct dm_postfi
 		owner = du ? du->pw_uid : geteuid();
 		group = (dst.st_mode & S_ISGID) ? dst.st_gid : (du ? du->pw_gid : getegid());
 	}
-	if (dm_perm_allows(mode, owner, group, pfu->pw_uid, &pgid, 1, 2))
+	if (dm_perm_allows(mode, owner, group, pfu->pw_uid, gids, (size_t)ng, 2))
 		return 1;
-	snprintf(why, whylen, "socket mode %04o, group %s; Postfix keeps only its primary group %s: give %.200s "
+	snprintf(why, whylen, "socket mode %04o, group %s: give %.200s "
 	         "group %s with the setgid bit (chgrp %s %.200s; chmod 2750 %.200s) and set socket_mode = 0660",
-	         mode, group_name(group, sg, sizeof(sg)), pg, dir, pg, pg, dir, dir);
+	         mode, group_name(group, sg, sizeof(sg)), dir, pg, pg, dir, dir);
 	return 0;
 }
 

@@ -2,10 +2,12 @@
 """load.py - SMTP sessions at a steady rate through an MTA, each claiming a
 client with XCLIENT; counts what became of every message.
 
-  load.py HOST PORT RATE SECONDS TAG
+  load.py HOST PORT RATE SECONDS TAG RCPT_DOMAIN
 
-Each session: EHLO, XCLIENT ADDR=192.0.2.20, EHLO good.sender.example.org,
-MAIL, RCPT user@dest.example, DATA with the header X-Load-Id: TAG-N, QUIT.
+Each session: EHLO, XCLIENT ADDR=192.0.2.(100 + N % 100) (so that Postfix's
+per-client connection limit does not count them as one), EHLO
+good.sender.example.org, MAIL, RCPT user@RCPT_DOMAIN, DATA with the header
+X-Load-Id: TAG-N, QUIT.
 Prints one line: sent=N accepted=N tempfail=N rejected=N error=N, then the
 ids accepted (one per line, "accepted TAG-N"), then each distinct 4xx/5xx
 reply with its count ("reply N TEXT"). accepted: 250 after the final
@@ -28,15 +30,15 @@ def reply(f):
             return int(line[:3]), line.decode("ascii", "replace").strip()
 
 
-def session(host, port, tag, texts):
+def session(host, port, tag, n, domain, texts):
     s = socket.create_connection((host, port), timeout=30)
     f = s.makefile("rb")
     try:
         steps = [None, b"EHLO load.test\r\n",
-                 b"XCLIENT ADDR=192.0.2.20 NAME=[UNAVAILABLE]\r\n",
+                 b"XCLIENT ADDR=192.0.2.%d NAME=[UNAVAILABLE]\r\n" % (100 + n % 100),
                  b"EHLO good.sender.example.org\r\n",
                  b"MAIL FROM:<load@sender.example.org>\r\n",
-                 b"RCPT TO:<user@dest.example>\r\n", b"DATA\r\n",
+                 b"RCPT TO:<user@%s>\r\n" % domain.encode(), b"DATA\r\n",
                  ("Subject: load\r\nX-Load-Id: %s\r\n\r\nsession %s\r\n.\r\n" % (tag, tag)).encode()]
         for cmd in steps:
             if cmd is not None:
@@ -55,7 +57,8 @@ def session(host, port, tag, texts):
 
 
 def main():
-    host, port, rate, secs, tag = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+    host, port, rate, secs, tag, domain = (sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]),
+                                           sys.argv[5], sys.argv[6])
     results = {}
     texts = []
     lock = threading.Lock()
@@ -63,7 +66,7 @@ def main():
     def run(n):
         ident = "%s-%d" % (tag, n)
         try:
-            r = session(host, port, ident, texts)
+            r = session(host, port, ident, n, domain, texts)
         except OSError:
             r = "error"
         with lock:
