@@ -1,7 +1,8 @@
 /*
  * config_lint.h - checks that are on but cannot act (the forgotten
- * blocklist: [dnsbl] enforced while [dns] zones is empty). Warnings, not
- * errors: doorman -n, the start and each reload say them.
+ * blocklist: [dnsbl] enforced while [dns] zones is empty), and a metrics
+ * listener off loopback. Warnings, not errors: doorman -n, the start and
+ * each reload say them.
  */
 #ifndef DOORMAN_CONFIG_LINT_H
 #define DOORMAN_CONFIG_LINT_H

@@ -197,9 +197,14 @@ static void settle_helo(struct dm_connstage *cs)
 		return;
 	}
 	if (cs->helo_capped) {
-		/* too many names in one session: this one was not looked up */
+		/* too many names in one session: this one was not looked up, and
+		 * what was not looked up is not found (never a DNS error, which
+		 * unknown_on_dns_error may pass) */
 		snprintf(cs->helo_dns, sizeof(cs->helo_dns), "capped");
-		cs->findings.helo_dns_temp = 1;
+		cs->findings.helo |= HELO_BIT(HELO_UNKNOWN);
+		snprintf(cs->hr.reasons[HELO_UNKNOWN], sizeof(cs->hr.reasons[HELO_UNKNOWN]),
+		         "not looked up: more than %d HELO names in one session", DM_HELO_NAMES_MAX);
+		cs->findings.helo_reasons[HELO_UNKNOWN] = cs->hr.reasons[HELO_UNKNOWN];
 		return;
 	}
 	for (i = 0; i < 3; i++) {

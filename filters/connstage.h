@@ -19,8 +19,9 @@
 #include "verdict.h"
 
 #define DM_MAX_ZONES 32
-/* Distinct HELO names looked up in one session; a later name is judged
- * without DNS (helo_dns "capped", a temporary DNS finding). */
+/* Distinct HELO names looked up in one session; a later name is not
+ * looked up and judged as not found (helo_dns "capped", finding unknown:
+ * the policy's [helo] unknown acts, whatever unknown_on_dns_error says). */
 #define DM_HELO_NAMES_MAX 3
 /* Query indexes a session can hold at once: zones (A and TXT), PTR and
  * its forward lookup, one HELO name's three. */

@@ -568,14 +568,32 @@ enum dnsbl_health dnsbl_selftest_judge(const struct dnsbl_probe *test_listed,
 			         text[0] ? text : "a non-address");
 			return DNSBL_SUSPENDED;
 		}
-	if (v[1] == DNSBL_LISTED)
+	if (v[1] == DNSBL_LISTED) {
 		snprintf(reason, reasonlen, "lists " DNSBL_TEST_UNLISTED " (answers everything?)");
-	else if (v[0] == DNSBL_NO_ANSWER && v[1] == DNSBL_NO_ANSWER)
+		return DNSBL_SUSPENDED;
+	}
+	if (v[0] != DNSBL_LISTED && v[0] != DNSBL_NO_ANSWER) {
+		snprintf(reason, reasonlen, "does not list the test entry " DNSBL_TEST_LISTED);
+		return DNSBL_SUSPENDED;
+	}
+	/* no evidence against the zone: a silent resolver is not one */
+	if (v[0] == DNSBL_NO_ANSWER && v[1] == DNSBL_NO_ANSWER)
 		snprintf(reason, reasonlen, "does not answer");
 	else if (v[0] == DNSBL_NO_ANSWER || v[1] == DNSBL_NO_ANSWER)
 		snprintf(reason, reasonlen, "does not answer the query for %s",
 		         v[0] == DNSBL_NO_ANSWER ? DNSBL_TEST_LISTED : DNSBL_TEST_UNLISTED);
-	else if (v[0] != DNSBL_LISTED)
-		snprintf(reason, reasonlen, "does not list the test entry " DNSBL_TEST_LISTED);
-	return reason[0] ? DNSBL_SUSPENDED : DNSBL_HEALTHY;
+	else
+		return DNSBL_HEALTHY;
+	return DNSBL_UNTESTED;
+}
+
+unsigned dnsbl_selftest_backoff(unsigned round, unsigned interval)
+{
+	unsigned s = 2;
+
+	while (round > 1 && s < interval) {
+		s *= 2;
+		round--;
+	}
+	return s < interval ? s : interval;
 }

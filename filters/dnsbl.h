@@ -87,17 +87,25 @@ struct dnsbl_probe {
 	size_t n;
 };
 
-enum dnsbl_health { DNSBL_HEALTHY = 0, DNSBL_SUSPENDED };
+enum dnsbl_health { DNSBL_HEALTHY = 0, DNSBL_SUSPENDED, DNSBL_UNTESTED };
 
 /* Judge a zone by its answers for 127.0.0.2 (test_listed) and 127.0.0.1
  * (test_unlisted). The zone's filter is deliberately not applied: health is
  * about the zone's data (an allowlist's test entry may answer outside the
- * filter). First reason that applies: error code, answer outside 127/8,
- * lists 127.0.0.1, does not answer, does not list 127.0.0.2. reason gets ""
- * or a short text such as "lists 127.0.0.1 (answers everything?)". A NULL
- * probe counts as not answered. */
+ * filter). Only an answer is evidence: DNSBL_SUSPENDED for the first of an
+ * error code, an answer outside 127/8, a listing of 127.0.0.1, no listing
+ * of 127.0.0.2; else DNSBL_UNTESTED when a query got no answer (timeout,
+ * SERVFAIL, refused: the zone stays in use, nothing is known against it);
+ * else DNSBL_HEALTHY. reason gets "" or a short text such as "lists
+ * 127.0.0.1 (answers everything?)" or "does not answer". A NULL probe
+ * counts as not answered. */
 enum dnsbl_health dnsbl_selftest_judge(const struct dnsbl_probe *test_listed,
                                        const struct dnsbl_probe *test_unlisted,
                                        char *reason, size_t reasonlen);
+
+/* Seconds to wait before testing again the zones that could not be tested,
+ * after the round-th round in a row that left one so (1, 2, ...): 2, 4, 8
+ * ... doubling, never more than interval (the self-test's period). */
+unsigned dnsbl_selftest_backoff(unsigned round, unsigned interval);
 
 #endif

@@ -249,7 +249,11 @@ static void dns(const struct dm_expo *e, FILE *out)
 		char l[300];
 		snprintf(l, sizeof(l), "zone=%s", z[i]);
 		fprintf(out, "%s %s %s", i ? "," : "", z[i],
-		        dm_expo_sum(e, "doorman_dnsbl_zone_suspended", l) > 0 ? "SUSPENDED" : "ok");
+		        dm_expo_sum(e, "doorman_dnsbl_zone_suspended", l) > 0 ? "SUSPENDED" :
+		        dm_expo_sum(e, "doorman_dnsbl_zone_untested", l) > 0 ? "COULD NOT BE TESTED (in use)" : "ok");
+		if (dm_expo_sum(e, "doorman_dnsbl_zone_untested_total", l) > 0)
+			fprintf(out, " (no answer to %.0f self-tests)",
+			        dm_expo_sum(e, "doorman_dnsbl_zone_untested_total", l));
 	}
 	fputc('\n', out);
 }

@@ -287,6 +287,16 @@ static void dns(struct out *o, const struct dm_metrics *s)
 	for (i = 0; i < s->nzones; i++)
 		sample(o, "doorman_dnsbl_zone_suspended", "zone", s->zones[i].name,
 		       (unsigned long)(s->zones[i].suspended != 0));
+	family(o, "doorman_dnsbl_zone_untested", "gauge",
+	       "1 while this DNS list's last self-test got no answer (the list stays in use), else 0.");
+	for (i = 0; i < s->nzones; i++)
+		sample(o, "doorman_dnsbl_zone_untested", "zone", s->zones[i].name,
+		       (unsigned long)(s->zones[i].untested != 0));
+	family(o, "doorman_dnsbl_zone_untested_total", "counter",
+	       "Self-tests of this DNS list that got no answer.");
+	for (i = 0; i < s->nzones; i++)
+		sample(o, "doorman_dnsbl_zone_untested_total", "zone", s->zones[i].name,
+		       s->zones[i].untested_total);
 }
 
 static void process(struct out *o, const struct dm_metrics *s)

@@ -77,6 +77,8 @@ struct dm_m_backend {
 struct dm_m_zone {
 	const char *name;
 	int suspended;
+	int untested;                  /* its last self-test got no answer */
+	unsigned long untested_total;  /* self-tests of it that got no answer */
 };
 
 /* Everything /metrics shows, copied at one moment. */

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "hostname.h"
+#include "mailaddr.h"
 
 static int policy_cmp(const void *a, const void *b)
 {
@@ -29,19 +30,14 @@ static int policy_cmp(const void *a, const void *b)
 static char *domain_of_file(const char *fname)
 {
 	size_t len = strlen(fname);
-	char *d;
+	char d[DM_HOSTNAME_MAX + 1];
 
-	if (len <= 5 || strcmp(fname + len - 5, ".conf") != 0)
+	if (len <= 5 || strcmp(fname + len - 5, ".conf") != 0 || fname[len - 6] == '.')
 		return NULL;
-	d = strndup(fname, len - 5);
-	if (d == NULL)
+	/* the recipients' normalization: a UTF-8 file name stands for its A-label */
+	if (dm_domain_normalize(fname, len - 5, d, sizeof(d), NULL) < 0)
 		return NULL;
-	dm_lower(d);
-	if (dm_hostname_check(d, strlen(d), NULL, NULL) != DM_HN_OK || d[strlen(d) - 1] == '.') {
-		free(d);
-		return NULL;
-	}
-	return d;
+	return strdup(d);
 }
 
 static struct dm_policy *load_policy(const struct dm_policy *base, const char *name, const char *path,

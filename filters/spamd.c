@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,12 +248,20 @@ static int connect_to(const struct spamd_backend *b, unsigned timeout_ms, uint64
 
 struct spamd_session {
 	struct spamd_pool *pool;
-	struct spamd_slot *slot;     /* the backend's place in the pool */
+	struct spamd_hold hold;      /* the place in flight, once opened */
+	struct spamd_backend b;      /* a copy of the backend's address (a reload may rewrite the pool's) */
 	int fd;
+	int opened;                  /* a place is held, fd connected, the head sent */
 	enum spamd_cmd cmd;
-	uint64_t t0, deadline;
+	unsigned connect_timeout_ms, timeout_ms;
+	uint64_t deadline;           /* bounds the opening or the end, whichever runs */
+	uint64_t spent;              /* ms spent waiting for spamd (never for the sender) */
+	uint64_t left, longest_gap;  /* when it last left a call while connected; the longest
+	                                silence of its sender while connected */
 	size_t max_size, sent;       /* message bytes taken (buffered or sent) */
-	int truncated;
+	size_t head, wire;           /* request head bytes; bytes sent on this connection */
+	int truncated;               /* 1: max_size, 2: the place was taken over (silent sender),
+	                                3: no place came free while streaming */
 	enum spamd_outcome fail;     /* SPAMD_OK until a write fails */
 	char error[SPAMD_ERR_MAX];
 	size_t blen;
@@ -261,12 +270,7 @@ struct spamd_session {
 
 static const char *bname(const struct spamd_session *s)
 {
-	return spamd_slot_backend(s->slot)->name;
-}
-
-static unsigned budget_ms(const struct spamd_session *s)
-{
-	return (unsigned)(s->deadline - s->t0);
+	return s->b.name;
 }
 
 static void fail_with(struct spamd_session *s, enum spamd_outcome o, const char *what, int e)
@@ -275,14 +279,16 @@ static void fail_with(struct spamd_session *s, enum spamd_outcome o, const char 
 
 	s->fail = o;
 	if (o == SPAMD_ERR_TIMEOUT)
-		snprintf(s->error, sizeof(s->error), "timeout after %u ms %s %s", budget_ms(s), what,
+		snprintf(s->error, sizeof(s->error), "timeout after %u ms %s %s", s->timeout_ms, what,
 		         bname(s));
 	else
 		snprintf(s->error, sizeof(s->error), "%s %s: %s", what, bname(s),
 		         ERRTEXT(e, eb));
 }
 
-static int send_all(struct spamd_session *s, const unsigned char *p, size_t len)
+/* Send all of p. deadline 0: an idle limit, timeout_ms from each wait for
+ * spamd to take more (the sender's pauses between calls never count). */
+static int send_all(struct spamd_session *s, const unsigned char *p, size_t len, uint64_t deadline)
 {
 	ssize_t r;
 
@@ -291,10 +297,11 @@ static int send_all(struct spamd_session *s, const unsigned char *p, size_t len)
 		if (r > 0) {
 			p += r;
 			len -= (size_t)r;
+			s->wire += (size_t)r;
 		} else if (r < 0 && errno == EINTR) {
 			continue;
 		} else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (!wait_fd(s->fd, POLLOUT, s->deadline)) {
+			if (!wait_fd(s->fd, POLLOUT, deadline ? deadline : dm_now_ms() + s->timeout_ms)) {
 				fail_with(s, SPAMD_ERR_TIMEOUT, "sending the message to", 0);
 				return -1;
 			}
@@ -306,15 +313,69 @@ static int send_all(struct spamd_session *s, const unsigned char *p, size_t len)
 	return 0;
 }
 
-int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
-                unsigned connect_timeout_ms, unsigned timeout_ms, size_t max_size,
-                struct spamd_session **out, char *err, size_t errlen)
+/* Take a place on the first usable backend in order (waiting for one;
+ * urgent: see spamd_pool_acquire), connect (failing over on connect
+ * failure) and send what is buffered: the head, and the message's start
+ * when the session was prepared. All within deadline. Returns 0, or -1
+ * with every reason in err and *why the outcome to report (a timeout
+ * waiting for a place, else io). */
+static int open_conn(struct spamd_session *s, int urgent, uint64_t deadline, char *err,
+                     size_t errlen, enum spamd_outcome *why)
 {
 	struct spamd_slot *tried[SPAMD_BACKENDS_MAX];
+	char acc[SPAMD_ERR_MAX] = "", one[SPAMD_ERR_MAX];
 	size_t ntried = 0;
-	struct spamd_session *s;
-	char one[SPAMD_ERR_MAX];
 	int acq;
+
+	s->deadline = deadline;
+	*why = SPAMD_ERR_IO;
+	while (ntried < SPAMD_BACKENDS_MAX) {
+		acq = spamd_pool_acquire(s->pool, tried, ntried, urgent, deadline, &s->hold, &s->b);
+		if (acq == SPAMD_ACQ_NONE) {
+			struct spamd_backend_stats st;
+			if (ntried == 0 && spamd_pool_stats(s->pool, &st, 1) > 0)
+				put_err(acc, sizeof(acc), 0, "no usable spamd server: each failed the GTUBE self-test");
+			else if (ntried == 0)
+				put_err(acc, sizeof(acc), 0, "no spamd server configured");
+			break;
+		}
+		if (acq == SPAMD_ACQ_TIMEOUT) {
+			put_err(acc, sizeof(acc), 1,
+			        "timeout after %u ms waiting for a spamd slot (max_parallel %u in use)",
+			        s->timeout_ms, spamd_pool_max_parallel(s->pool));
+			*why = SPAMD_ERR_TIMEOUT;
+			break;
+		}
+		s->wire = 0;
+		s->fd = connect_to(&s->b, s->connect_timeout_ms, deadline, one, sizeof(one));
+		/* the head goes out now: spamd times out a client that is slow to send
+		 * it (--timeout-tcp), and nothing has been taken from the buffer yet,
+		 * so a backend that drops us here can still be failed over */
+		if (s->fd >= 0 && send_all(s, s->buf, s->blen, deadline) == 0) {
+			s->blen = 0;
+			s->opened = 1;
+			spamd_pool_connected(s->pool, &s->hold, s->fd);
+			return 0;
+		}
+		if (s->fd >= 0) {
+			snprintf(one, sizeof(one), "%s", s->error);
+			close(s->fd);
+			s->fd = -1;
+			s->fail = SPAMD_OK;
+		}
+		put_err(acc, sizeof(acc), 1, "%s", one);
+		tried[ntried++] = s->hold.slot;
+		spamd_pool_release(s->pool, &s->hold, SPAMD_H_BAD);
+	}
+	snprintf(err, errlen, "%s", acc);
+	return -1;
+}
+
+int spamd_prepare(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
+                  unsigned connect_timeout_ms, unsigned timeout_ms, size_t max_size,
+                  struct spamd_session **out, char *err, size_t errlen)
+{
+	struct spamd_session *s;
 
 	*out = NULL;
 	if (err && errlen)
@@ -331,82 +392,96 @@ int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
 	s->pool = pool;
 	s->fd = -1;
 	s->cmd = cmd;
-	s->t0 = dm_now_ms();
-	s->deadline = s->t0 + timeout_ms;
+	s->connect_timeout_ms = connect_timeout_ms;
+	s->timeout_ms = timeout_ms;
 	s->max_size = max_size;
-	s->blen = spamd_request_head((char *)s->buf, sizeof(s->buf), cmd, user);
+	s->blen = s->head = spamd_request_head((char *)s->buf, sizeof(s->buf), cmd, user);
 	if (s->blen == 0 || timeout_ms == 0) {
 		put_err(err, errlen, 0, "spamd session: %s",
 		        s->blen ? "timeout_ms is 0" : "unknown command");
 		free(s);
 		return -1;
 	}
-	while (ntried < SPAMD_BACKENDS_MAX) {
-		acq = spamd_pool_acquire(pool, tried, ntried, s->deadline, &s->slot);
-		if (acq == SPAMD_ACQ_NONE) {
-			struct spamd_backend_stats st;
-			if (ntried == 0 && spamd_pool_stats(pool, &st, 1) > 0)
-				put_err(err, errlen, 0, "no usable spamd server: each failed the GTUBE self-test");
-			else if (ntried == 0)
-				put_err(err, errlen, 0, "no spamd server configured");
-			break;
-		}
-		if (acq == SPAMD_ACQ_TIMEOUT) {
-			put_err(err, errlen, 1,
-			        "timeout after %u ms waiting for a spamd slot (max_parallel %u in use)",
-			        budget_ms(s), spamd_pool_max_parallel(pool));
-			break;
-		}
-		s->fd = connect_to(spamd_slot_backend(s->slot), connect_timeout_ms, s->deadline, one, sizeof(one));
-		/* the head goes out now: spamd times out a client that is slow to send
-		 * it (--timeout-tcp), and no message byte has left yet, so a backend
-		 * that drops us here can still be failed over */
-		if (s->fd >= 0 && send_all(s, s->buf, s->blen) == 0) {
-			s->blen = 0;
-			*out = s;
-			return 0;
-		}
-		if (s->fd >= 0) {
-			snprintf(one, sizeof(one), "%s", s->error);
-			close(s->fd);
-			s->fd = -1;
-			s->fail = SPAMD_OK;
-		}
-		put_err(err, errlen, 1, "%s", one);
-		tried[ntried++] = s->slot;
-		spamd_pool_release(pool, s->slot, SPAMD_H_BAD);
+	*out = s;
+	return 0;
+}
+
+int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
+                unsigned connect_timeout_ms, unsigned timeout_ms, size_t max_size,
+                struct spamd_session **out, char *err, size_t errlen)
+{
+	struct spamd_session *s;
+	enum spamd_outcome why;
+	uint64_t t0 = dm_now_ms();
+
+	if (spamd_prepare(pool, cmd, user, connect_timeout_ms, timeout_ms, max_size, &s, err,
+	                  errlen) < 0)
+		return -1;
+	if (open_conn(s, 1, t0 + timeout_ms, err ? err : s->error, err ? errlen : sizeof(s->error),
+	              &why) < 0) {
+		free(s);
+		*out = NULL;
+		return -1;
 	}
-	free(s);
+	s->left = dm_now_ms();
+	s->spent = s->left - t0;
+	spamd_pool_leave(pool, &s->hold);
+	*out = s;
+	return 0;
+}
+
+/* The session enters a call: note how long its sender was silent while it
+ * held a connection. 1 when its place was taken over meanwhile. */
+static int enter(struct spamd_session *s)
+{
+	uint64_t now = dm_now_ms();
+
+	if (!s->opened)
+		return 0;
+	if (now - s->left > s->longest_gap)
+		s->longest_gap = now - s->left;
+	return spamd_pool_enter(s->pool, &s->hold);
+}
+
+/* The buffer is full: send it, or open the connection (a prepared
+ * session). 0, -1 on failure, 1 when no place came free within timeout_ms:
+ * the session takes no more bytes, and spamd_end has spamd score the
+ * buffered start (truncated 3). */
+static int drain(struct spamd_session *s)
+{
+	enum spamd_outcome why;
+
+	if (s->opened) {
+		if (send_all(s, s->buf, s->blen, 0) < 0)
+			return -1;
+		s->blen = 0;
+		return 0;
+	}
+	if (open_conn(s, 0, dm_now_ms() + s->timeout_ms, s->error, sizeof(s->error), &why) == 0)
+		return 0;
+	if (why == SPAMD_ERR_TIMEOUT) {
+		s->error[0] = '\0';
+		s->truncated = 3;
+		return 1;
+	}
+	s->fail = why;
 	return -1;
 }
 
-int spamd_write(struct spamd_session *s, const void *buf, size_t len)
+/* 0, -1 on failure, 1 when drain stopped taking bytes. */
+static int write_bytes(struct spamd_session *s, const unsigned char *p, size_t take)
 {
-	const unsigned char *p = buf;
-	size_t take = len, room, c;
-	int full = 0;
+	size_t room, c;
+	int r;
 
-	if (s->fail != SPAMD_OK)
-		return SPAMD_WRITE_ERROR;
-	if (s->truncated)
-		return SPAMD_WRITE_FULL;
-	if (s->max_size && len > s->max_size - s->sent) {
-		take = s->max_size - s->sent;
-		full = 1;
-	}
-	s->sent += take;
 	while (take > 0) {
-		if (s->blen == 0 && take >= sizeof(s->buf)) {
+		if (s->opened && s->blen == 0 && take >= sizeof(s->buf))
 			/* a big chunk goes straight from the caller's buffer */
-			if (send_all(s, p, take) < 0)
-				return SPAMD_WRITE_ERROR;
-			break;
-		}
+			return send_all(s, p, take, 0);
 		room = sizeof(s->buf) - s->blen;
 		if (room == 0) {
-			if (send_all(s, s->buf, s->blen) < 0)
-				return SPAMD_WRITE_ERROR;
-			s->blen = 0;
+			if ((r = drain(s)) != 0)
+				return r;
 			continue;
 		}
 		c = take < room ? take : room;
@@ -415,6 +490,39 @@ int spamd_write(struct spamd_session *s, const void *buf, size_t len)
 		p += c;
 		take -= c;
 	}
+	return 0;
+}
+
+int spamd_write(struct spamd_session *s, const void *buf, size_t len)
+{
+	size_t take = len;
+	uint64_t t0;
+	int full = 0, rc;
+
+	if (s->fail != SPAMD_OK)
+		return SPAMD_WRITE_ERROR;
+	if (s->truncated)
+		return SPAMD_WRITE_FULL;
+	if (enter(s)) {
+		/* its place was taken over: spamd scores what it has */
+		s->truncated = 2;
+		return SPAMD_WRITE_FULL;
+	}
+	if (s->max_size && len > s->max_size - s->sent) {
+		take = s->max_size - s->sent;
+		full = 1;
+	}
+	s->sent += take;
+	t0 = dm_now_ms();
+	rc = write_bytes(s, buf, take);
+	s->left = dm_now_ms();
+	s->spent += s->left - t0;
+	if (s->opened)
+		spamd_pool_leave(s->pool, &s->hold);
+	if (rc < 0)
+		return SPAMD_WRITE_ERROR;
+	if (rc > 0)
+		return SPAMD_WRITE_FULL;
 	if (full) {
 		s->truncated = 1;
 		return SPAMD_WRITE_FULL;
@@ -472,7 +580,7 @@ static void judge(struct spamd_session *s, struct spamd_answer *a, const char *r
 	} else if (rerr == ETIMEDOUT) {
 		a->outcome = SPAMD_ERR_TIMEOUT;
 		snprintf(a->error, sizeof(a->error), "timeout after %u ms reading the reply from %s",
-		         budget_ms(s), bname(s));
+		         s->timeout_ms, bname(s));
 	} else if (rerr == EMSGSIZE) {
 		a->outcome = SPAMD_ERR_MALFORMED;
 		snprintf(a->error, sizeof(a->error),
@@ -492,26 +600,32 @@ static void judge(struct spamd_session *s, struct spamd_answer *a, const char *r
 	}
 }
 
+/* The session is inside a call (busy) or never opened: its fd is its own. */
 static void finish(struct spamd_session *s, enum spamd_health h)
 {
-	close(s->fd);
-	spamd_pool_release(s->pool, s->slot, h);
+	if (s->opened)
+		spamd_pool_release(s->pool, &s->hold, h);
+	if (s->fd >= 0)
+		close(s->fd);
 	free(s);
 }
 
-enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a)
+/* Send what is left (opening the connection first for a prepared message
+ * that fit the buffer), half-close and read the reply, all by s->deadline. */
+static void end_io(struct spamd_session *s, struct spamd_answer *a)
 {
 	char *rbuf = NULL;
 	size_t rlen = 0;
 	int rerr = 0;
-	enum spamd_outcome o;
+	enum spamd_outcome why;
 
-	memset(a, 0, sizeof(*a));
-	snprintf(a->backend, sizeof(a->backend), "%s", bname(s));
-	if (s->fail == SPAMD_OK && s->blen > 0)
-		send_all(s, s->buf, s->blen);
+	if (s->fail == SPAMD_OK && !s->opened &&
+	    open_conn(s, 1, s->deadline, s->error, sizeof(s->error), &why) < 0)
+		s->fail = why;
+	else if (s->fail == SPAMD_OK && s->truncated != 2 && s->blen > 0)
+		send_all(s, s->buf, s->blen, s->deadline);
 	/* after a reset spamd may still have left its error line for us */
-	if (s->fail != SPAMD_ERR_TIMEOUT) {
+	if (s->opened && s->fail != SPAMD_ERR_TIMEOUT) {
 		shutdown(s->fd, SHUT_WR);
 		rbuf = malloc(SPAMD_REPLY_MAX + 1);
 		if (rbuf)
@@ -521,18 +635,42 @@ enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a)
 	}
 	judge(s, a, rbuf, rlen, rerr);
 	free(rbuf);
-	a->sent = s->sent;
+}
+
+enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a)
+{
+	uint64_t t0 = dm_now_ms();
+	enum spamd_outcome o;
+	enum spamd_health h;
+
+	memset(a, 0, sizeof(*a));
+	/* the reply deadline runs from the end of the message */
+	s->deadline = t0 + s->timeout_ms;
+	if (enter(s))
+		s->truncated = 2;
+	end_io(s, a);
+	snprintf(a->backend, sizeof(a->backend), "%s", bname(s));
+	/* taken over or kept waiting: what went out, not what was taken */
+	a->sent = s->truncated < 2 ? s->sent : s->wire > s->head ? s->wire - s->head : 0;
 	a->truncated = s->truncated;
-	a->elapsed_ms = (unsigned)(dm_now_ms() - s->t0);
+	a->elapsed_ms = (unsigned)(s->spent + dm_now_ms() - t0);
 	o = a->outcome;
-	finish(s, o == SPAMD_OK ? SPAMD_H_GOOD : SPAMD_H_BAD);
+	/* a place taken over is no fault of the backend's (release ignores
+	 * it); nor is a failure after the sender held a connection silent for
+	 * SPAMD_STALL_MS or more: spamd may have given up on the upload
+	 * (--timeout-child) */
+	h = o == SPAMD_OK ? SPAMD_H_GOOD : s->longest_gap >= SPAMD_STALL_MS ? SPAMD_H_ABORT : SPAMD_H_BAD;
+	finish(s, h);
 	return o;
 }
 
 void spamd_abort(struct spamd_session *s)
 {
-	if (s)
-		finish(s, SPAMD_H_ABORT);
+	if (s == NULL)
+		return;
+	if (s->opened)
+		spamd_pool_enter(s->pool, &s->hold);
+	finish(s, SPAMD_H_ABORT);
 }
 
 const char *spamd_outcome_name(enum spamd_outcome o)

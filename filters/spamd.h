@@ -4,13 +4,13 @@
  * per message.
  *
  * No libmilter, no logging, usable from any thread. Every I/O is
- * non-blocking and bounded by the session's deadline; every socket is
+ * non-blocking and bounded by timeout_ms ("Time" below); every socket is
  * closed on every path (spamd_end and spamd_abort always close). Results
  * and error texts are returned for the milter to log and act on.
  *
  * Failover: a backend that cannot be connected to (or that drops the
  * connection before the request head is sent) is skipped and the next one
- * in order is tried, within the same spamd_begin. A backend that fails
+ * in order is tried, within the same opening. A backend that fails
  * AFTER the message was streamed (error code, malformed reply, timeout,
  * reset) is NOT retried on another backend: that would need the whole
  * message buffered, and doorman never buffers messages. spamd_end reports
@@ -33,6 +33,8 @@
 #define SPAMD_WBUF           16384     /* the only message bytes a session holds */
 #define SPAMD_BACKOFF_SHIFT  4         /* backoff doubles up to backoff_ms << 4 */
 #define SPAMD_ERR_MAX        256       /* error texts are cut to fit */
+#define SPAMD_STALL_MS       1000      /* a sender silent this long gives its place to a
+                                          waiting message ("A stalled sender" below) */
 
 /* One [spamd] servers entry. Addresses are numeric: a connect path that had
  * to resolve a host name could not keep its deadline. */
@@ -59,7 +61,8 @@ int spamd_backends_parse(const char *list, struct spamd_backend *out, size_t max
  * process loads (filters/spamd_pool.c). At
  * most max_parallel sessions per backend are in flight; a caller that finds
  * every usable backend full waits (bounded by its deadline) for a slot
- * instead of piling onto spamd's accept queue. A backend whose connect
+ * instead of piling onto spamd's accept queue (or takes over a place held
+ * by a silent sender, below). A backend whose connect
  * fails or whose answer is not a verdict (error code, malformed, no reply,
  * timeout) is skipped for backoff_ms, doubling with each further failure
  * up to backoff_ms << SPAMD_BACKOFF_SHIFT; a verdict resets it. When every
@@ -110,36 +113,75 @@ size_t spamd_pool_stats(struct spamd_pool *pool, struct spamd_backend_stats *out
  * spamd_end or spamd_abort, which free it. */
 struct spamd_session;
 
-/* Open a session for one message: take a slot on the first usable backend
- * in order (waiting for one if all are full), connect with a timeout of
- * connect_timeout_ms (failing over to the next backend on connect failure)
- * and send the request head (cmd, "User: user" unless user is NULL or "",
- * no Content-length). The session's deadline is now + timeout_ms
- * ([spamd] timeout_ms; must be > 0) and bounds everything: the wait for a
- * slot, connects, every write and reading the reply; error texts quote
- * timeout_ms ("timeout after 60000 ms ..."). connect_timeout_ms bounds each
- * connect on its own (0: only the deadline). max_size caps the
- * message bytes sent (0: no cap). Returns 0 with *out set, or -1 with *out
- * NULL and the reason in err ("connect to unix:/x: No such file or
- * directory; connect to 127.0.0.1:783: Connection refused"). */
+/* Time: the sender's pauses are never spamd's. No deadline runs between
+ * calls: the time the caller takes to bring the next bytes (an MTA waiting
+ * for its client) counts nowhere. timeout_ms ([spamd] timeout_ms; > 0)
+ * bounds, each on its own: opening (the wait for a place, connects, the
+ * head), every wait for spamd to take more bytes (an idle limit), and
+ * spamd_end (sending what is left and the whole reply: the reply deadline
+ * runs from the end of the message). Error texts quote timeout_ms
+ * ("timeout after 60000 ms reading the reply from ..."). Only spamd's own
+ * failures count against a backend: not those of a message whose sender
+ * kept a connection silent for SPAMD_STALL_MS or more (spamd may have
+ * ended the upload itself: --timeout-child).
+ *
+ * A stalled sender: a prepared session (spamd_prepare) takes no place and
+ * opens no connection until SPAMD_WBUF bytes are buffered or the message
+ * ends, so a message that fits the buffer holds nothing while its sender
+ * pauses. A longer one holds its place while its sender is silent; when
+ * another message waits for that backend and the silence has lasted
+ * SPAMD_STALL_MS, the waiter takes the place over and the
+ * silent session's connection is half-closed: spamd scores what it got (as
+ * with max_size), the session's further writes return SPAMD_WRITE_FULL,
+ * and spamd_end reads that verdict (truncated 2). spamd's child is freed as
+ * soon as it has scored, not after --timeout-child. Who waits for a place:
+ * a complete message (spamd_end) or spamd_begin goes first, and only they
+ * take places over; a message still streaming (its buffer full) takes only
+ * a free place, and when none came free within timeout_ms it takes no more
+ * bytes and spamd_end has spamd score the buffered start (truncated 3),
+ * never the sender's chance to pass unscanned. */
+
+/* Prepare a session for one message: nothing is taken or connected yet.
+ * The head (cmd, "User: user" unless user is NULL or "", no
+ * Content-length) and the message's start are buffered; the connection is
+ * opened (as spamd_begin does) when the buffer fills, else at spamd_end.
+ * max_size caps the message bytes sent (0: no cap). Returns 0 with *out
+ * set, or -1 (no pool, timeout_ms 0, unknown command, out of memory) with
+ * *out NULL and the reason in err. Failures to connect are reported by
+ * spamd_end, like any other failure. */
+int spamd_prepare(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
+                  unsigned connect_timeout_ms, unsigned timeout_ms, size_t max_size,
+                  struct spamd_session **out, char *err, size_t errlen);
+
+/* Prepare and open at once: take a place on the first usable backend in
+ * order (waiting for one if all are full), connect with a timeout of
+ * connect_timeout_ms (0: only the deadline; failing over to the next
+ * backend on connect failure) and send the request head, all within
+ * timeout_ms. Returns 0 with *out set, or -1 with *out NULL and the reason
+ * in err ("connect to unix:/x: No such file or directory; connect to
+ * 127.0.0.1:783: Connection refused"). */
 int spamd_begin(struct spamd_pool *pool, enum spamd_cmd cmd, const char *user,
                 unsigned connect_timeout_ms, unsigned timeout_ms, size_t max_size,
                 struct spamd_session **out, char *err, size_t errlen);
 
 #define SPAMD_WRITE_OK     0
-#define SPAMD_WRITE_FULL   1      /* max_size reached: the bytes up to it were taken,
-                                     the rest ignored; send nothing more (SMFIS_SKIP).
-                                     spamd scores the truncated message. */
+#define SPAMD_WRITE_FULL   1      /* max_size reached (the bytes up to it were taken,
+                                     the rest ignored), the place was taken over or
+                                     none came free;
+                                     send nothing more (SMFIS_SKIP). spamd scores
+                                     the truncated message. */
 #define SPAMD_WRITE_ERROR  (-1)   /* the session failed (timeout, reset): spamd_end
                                      says why; further writes return this at once */
 
 /* Stream message bytes as they come: headers formatted "Name: value\r\n",
  * then "\r\n", then body chunks. Bytes are copied into a fixed buffer of
- * SPAMD_WBUF bytes and sent when it fills (waiting with poll while spamd
- * reads, never past the deadline); nothing else is kept. */
+ * SPAMD_WBUF bytes and sent when it fills (opening the connection first for
+ * a prepared session; waiting with poll while spamd reads, each wait at
+ * most timeout_ms); nothing else is kept. */
 int spamd_write(struct spamd_session *s, const void *buf, size_t len);
 
-/* The name of the backend this session talks to ("unix:/run/spamd.sock"). */
+/* The name of the backend this session talks to ("unix:/run/spamd.sock"),
+ * "" while a prepared session is not open yet. */
 const char *spamd_session_backend(const struct spamd_session *s);
 
 enum spamd_outcome {
@@ -158,14 +200,21 @@ struct spamd_answer {
 	                                   "spamd error 76 EX_PROTOCOL" */
 	char backend[SPAMD_NAME_MAX];   /* who answered (or failed) */
 	size_t sent;                    /* message bytes sent (head excluded), <= max_size */
-	int truncated;                  /* 1: max_size cut the message */
-	unsigned elapsed_ms;            /* spamd_begin to spamd_end, wait for a slot included */
+	int truncated;                  /* 1: max_size cut the message; 2: its place was
+	                                   taken over (a silent sender), spamd scored
+	                                   the sent bytes; 3: no place came free while
+	                                   it streamed, spamd scored its first
+	                                   SPAMD_WBUF bytes */
+	unsigned elapsed_ms;            /* time spent waiting for spamd: a place, connects,
+	                                   writes, the reply; never the sender's pauses */
 };
 
-/* Finish the message: send what is buffered, half-close, read the reply
- * (at most SPAMD_REPLY_MAX bytes) until EOF or the deadline, parse it,
- * record success or failure in the pool, close the socket, release the slot
- * and free the session. Fills *a and returns a->outcome. */
+/* Finish the message: open the connection if not yet (failing over as
+ * spamd_begin does), send what is buffered, half-close, read the reply (at
+ * most SPAMD_REPLY_MAX bytes) until EOF or timeout_ms from now, parse it,
+ * record success or failure in the pool (nothing for a session whose place
+ * was taken over), close the socket, release the place and free the
+ * session. Fills *a and returns a->outcome. */
 enum spamd_outcome spamd_end(struct spamd_session *s, struct spamd_answer *a);
 
 /* The message was aborted: close, release the slot, free. The backend's

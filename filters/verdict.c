@@ -90,7 +90,7 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 		return out->action;
 	}
 	if (out->reply == HELO_UNKNOWN)
-		v.reason = "no A, AAAA or MX record";
+		v.reason = f->helo_reasons[HELO_UNKNOWN] != NULL ? f->helo_reasons[HELO_UNKNOWN] : "no A, AAAA or MX record";
 	else if (out->reply == DM_REPLY_HELO_DNS_ERROR)
 		v.reason = "temporary DNS failure";
 	else if (out->reply >= HELO_CHECK_COUNT)
@@ -117,26 +117,53 @@ int dm_rcpt_accepted(enum dm_rcpt_outcome o)
 	return o == DM_RCPT_ACCEPT || o == DM_RCPT_SHADOW || o == DM_RCPT_EXEMPT || o == DM_RCPT_AUTH;
 }
 
+/* A refusal decided here, not by a policy's reply table. */
+static void fixed_reply(struct dm_decision *d, enum dm_action a, const char *code, const char *xcode,
+                        const char *check)
+{
+	memset(d, 0, sizeof(*d));
+	d->action = a;
+	d->would = a;
+	d->reply = -1;
+	snprintf(d->code, sizeof(d->code), "%s", code);
+	snprintf(d->xcode, sizeof(d->xcode), "%s", xcode);
+	snprintf(d->check, sizeof(d->check), "%s", check);
+}
+
+static enum dm_rcpt_outcome split_off(const struct dm_rcpt_case *rc, struct dm_decision *d, const char *check,
+                                      const char *why)
+{
+	fixed_reply(d, DM_ACT_TEMPFAIL, "452", "4.5.3", check);
+	snprintf(d->text, sizeof(d->text), "<%.100s>: Recipient address %s; send it in a separate transaction",
+	         rc->rcpt ? rc->rcpt : "", why);
+	return DM_RCPT_SPLIT;
+}
+
 enum dm_rcpt_outcome dm_decide_rcpt(const struct dm_rcpt_case *rc, struct dm_decision *d)
 {
 	enum dm_rcpt_outcome o = DM_RCPT_ACCEPT;
 
+	if (rc->addr == DM_RCPT_ADDR_BAD) {
+		fixed_reply(d, DM_ACT_TEMPFAIL, "450", "4.1.3", "rcpt_unparsed");
+		snprintf(d->text, sizeof(d->text), "<%.100s>: Recipient address not understood by the filter (%.80s)",
+		         rc->rcpt ? rc->rcpt : "", rc->addr_why ? rc->addr_why : "syntax");
+		return DM_RCPT_DEFER;
+	}
+	if (rc->addr == DM_RCPT_ADDR_NO_DOMAIN && !rc->exempt && !rc->authenticated) {
+		fixed_reply(d, DM_ACT_REJECT, "504", "5.5.2", "rcpt_non_fqdn");
+		snprintf(d->text, sizeof(d->text), "<%.100s>: Recipient address rejected: need fully-qualified address",
+		         rc->rcpt ? rc->rcpt : "");
+		return DM_RCPT_REJECT;
+	}
 	if (d->action >= DM_ACT_TEMPFAIL && !rc->exempt && !rc->authenticated)
 		return d->action == DM_ACT_REJECT ? DM_RCPT_REJECT : DM_RCPT_DEFER;
 	/* one policy per message: the client sends this one again on its own */
-	if (rc->first != NULL && rc->first != rc->pol) {
-		memset(d, 0, sizeof(*d));
-		d->action = DM_ACT_TEMPFAIL;
-		d->would = DM_ACT_TEMPFAIL;
-		d->reply = -1;
-		memcpy(d->code, "452", 4);
-		memcpy(d->xcode, "4.5.3", 6);
-		snprintf(d->text, sizeof(d->text),
-		         "<%.100s>: Recipient address has another filtering policy than the first; "
-		         "send it in a separate transaction", rc->rcpt ? rc->rcpt : "");
-		snprintf(d->check, sizeof(d->check), "policy_split");
-		return DM_RCPT_SPLIT;
-	}
+	if (rc->first != NULL && rc->first != rc->pol)
+		return split_off(rc, d, "policy_split", "has another filtering policy than the first");
+	/* one verdict per message: an exempt name never changes the others' */
+	if (rc->first != NULL && rc->exempt != rc->first_exempt && rc->spam_can_reject)
+		return split_off(rc, d, "exempt_split", rc->exempt ? "is exempt from spam rejection, the first is not"
+		                                                   : "is not exempt from spam rejection, the first is");
 	if (d->action != DM_ACT_OFF && rc->exempt)
 		o = DM_RCPT_EXEMPT;
 	else if (d->action != DM_ACT_OFF && rc->authenticated)
@@ -144,6 +171,11 @@ enum dm_rcpt_outcome dm_decide_rcpt(const struct dm_rcpt_case *rc, struct dm_dec
 	else if (d->action == DM_ACT_SHADOW)
 		o = DM_RCPT_SHADOW;
 	return o;
+}
+
+int dm_spam_can_reject(const struct dm_policy *pol, int spamd_configured)
+{
+	return spamd_configured && pol->spam_mode == DM_MODE_ENFORCE && pol->reject_score < DM_SCORE_OFF;
 }
 
 /* ----------------------------------------------------------- content */

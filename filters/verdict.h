@@ -53,7 +53,15 @@ enum dm_rcpt_outcome {
 	DM_RCPT_AUTH,           /* a finding would refuse it, but the sender authenticated */
 	DM_RCPT_REJECT,         /* refused with a 5xx */
 	DM_RCPT_DEFER,          /* refused with a 4xx */
-	DM_RCPT_SPLIT           /* under another policy than the message's: 452 4.5.3 */
+	DM_RCPT_SPLIT           /* under another policy than the message's, or exempt where the
+	                           message's recipients are not (or the reverse): 452 4.5.3 */
+};
+
+/* What could be read of the recipient's address (filters/mailaddr.c). */
+enum dm_rcpt_addr {
+	DM_RCPT_ADDR_OK = 0,    /* a domain (or an address literal): its policy applies */
+	DM_RCPT_ADDR_NO_DOMAIN, /* a local part alone ("<postmaster>") */
+	DM_RCPT_ADDR_BAD        /* unreadable: no policy can be chosen */
 };
 
 struct dm_rcpt_case {
@@ -62,20 +70,36 @@ struct dm_rcpt_case {
 	const char *rcpt;                 /* the address, clean, for the 452 text */
 	int exempt;                       /* listed in pol's [exempt] */
 	int authenticated;                /* the sender authenticated (SASL) */
+	enum dm_rcpt_addr addr;           /* what could be read of the address */
+	const char *addr_why;             /* DM_RCPT_ADDR_BAD: what is wrong (clean text) */
+	int first_exempt;                 /* with first: the message's recipients are exempt */
+	int spam_can_reject;              /* pol's content stage may reject the message (a scan is
+	                                     configured, spam mode enforce, reject_score set) */
 };
 
-/* One recipient, given d = dm_decide_connect() under rc->pol. A refusing
- * finding is enforced unless the recipient is exempt or the sender
- * authenticated; then a recipient under another policy than the message's
- * is split off (d becomes the 452 4.5.3, check=policy_split). Only the
- * accepted outcomes (ACCEPT, SHADOW, EXEMPT, AUTH) may change the message
- * (its policy, exemption, shadow mark). */
+/* One recipient, given d = dm_decide_connect() under rc->pol. An address
+ * that cannot be read is deferred (450 4.1.3, check=rcpt_unparsed: never
+ * the default policy); a local part alone that is not exempt is refused as
+ * Postfix's reject_non_fqdn_recipient does (504 5.5.2,
+ * check=rcpt_non_fqdn). A refusing finding is enforced unless the
+ * recipient is exempt or the sender authenticated; then a recipient under
+ * another policy than the message's is split off (d becomes the 452 4.5.3,
+ * check=policy_split), and so is an exempt recipient in a message whose
+ * recipients are not exempt, or the reverse, when the policy may reject
+ * spam (check=exempt_split): one verdict per message, and an exempt name
+ * never turns a reject into a tag for the others. Only the accepted
+ * outcomes (ACCEPT, SHADOW, EXEMPT, AUTH) may change the message (its
+ * policy, exemption, shadow mark). */
 enum dm_rcpt_outcome dm_decide_rcpt(const struct dm_rcpt_case *rc, struct dm_decision *d);
 
 /* 1 for the outcomes that accept the recipient. */
 int dm_rcpt_accepted(enum dm_rcpt_outcome o);
 
 /* ----------------------------------------------------------- content */
+
+/* Whether pol's content stage can reject a message (spam mode enforce and
+ * a reject_score), given whether spamd is configured at all. */
+int dm_spam_can_reject(const struct dm_policy *pol, int spamd_configured);
 
 /* Whether a message is scanned under its policy: NULL to scan, else why
  * not ("policy", "authenticated", "allowlisted"). */

@@ -25,6 +25,7 @@
 #include "connstage.h"
 #include "zones.h"
 #include "log.h"
+#include "mailaddr.h"
 #include "metrics.h"
 #include "resolver.h"
 #include "runtime.h"
@@ -101,7 +102,8 @@ sfsistat dm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned
 		/* {tls_version} {cipher} {cipher_bits} and {mail_addr}: the envelope for spamd */
 		dm_smfi->setsymlist(ctx, SMFIM_HELO, "{tls_version} {cipher} {cipher_bits}");
 		dm_smfi->setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen} {mail_addr}");
-		dm_smfi->setsymlist(ctx, SMFIM_ENVRCPT, "i");
+		/* the recipient as the MTA parsed it: policies key on its domain */
+		dm_smfi->setsymlist(ctx, SMFIM_ENVRCPT, "i {rcpt_addr}");
 		/* Sendmail (8.14.8's source, 8.17.1 seen) sends a filter its own EOM
 		 * list only if the filter also set an EOH list: it tests the
 		 * EOH flag at EOM. Without one it sends the .cf's EOM macros. */
@@ -196,6 +198,27 @@ sfsistat dm_helo(SMFICTX *ctx, char *helohost)
 	return SMFIS_CONTINUE;
 }
 
+/* The sender for logs: as the MTA parsed it ({mail_addr}), else read as
+ * RFC 5321 writes it; "" for the null sender; the raw text, cleaned, when
+ * it cannot be read. */
+static void read_sender(SMFICTX *ctx, const char *arg, char *out, size_t outlen)
+{
+	char name[] = "{mail_addr}", text[512];
+	const char *mta = dm_smfi->getsymval(ctx, name);
+	struct dm_mailaddr a;
+	enum dm_mailaddr_status st;
+
+	if (mta != NULL)
+		st = dm_mailaddr_parse_internal(mta, strlen(mta), &a);
+	else
+		st = dm_mailaddr_parse(arg, strlen(arg), &a);
+	if (st == DM_MA_BAD)
+		dm_cleans(text, sizeof(text), arg, sizeof(text) - 1);
+	else
+		dm_mailaddr_format(&a, st, text, sizeof(text));
+	dm_cleans(out, outlen, text, LOG_MAX);
+}
+
 sfsistat dm_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct connctx *c = conn_of(ctx);
@@ -208,28 +231,57 @@ sfsistat dm_envfrom(SMFICTX *ctx, char **argv)
 	if (c->msg == NULL)
 		return SMFIS_TEMPFAIL;
 	c->msg->t_start = dm_now_ms();
-	f += *f == '<';
-	dm_clean(c->msg->from, sizeof(c->msg->from), f, strcspn(f, ">"), LOG_MAX);
+	read_sender(ctx, f, c->msg->from, sizeof(c->msg->from));
 	dm_symval(ctx, "{auth_authen}", c->msg->auth, sizeof(c->msg->auth), LOG_MAX);
 	c->msgs++;
 	dm_connstage_poll(&c->cs);
 	return SMFIS_CONTINUE;
 }
 
-/* "<User@Example.COM>" -> "User@Example.COM" (bounded, cleaned) and its domain. */
-static void split_rcpt(const char *arg, char *addr, size_t addrlen, const char **domain)
+/* The recipient as the MTA parsed it ({rcpt_addr}: Postfix's internal form,
+ * Sendmail's for remote mailers), else as RFC 5321 writes it in the
+ * command. Never cut before the domain is found; an address that cannot be
+ * read chooses no policy (filters/verdict.c defers it). */
+struct rcpt_read {
+	enum dm_rcpt_addr addr;
+	const char *why;              /* DM_RCPT_ADDR_BAD */
+	const char *domain;           /* for the policy: NULL without one */
+	char text[256];               /* local@domain (local part cut first), clean */
+	int exempt_ok;                /* may match an [exempt] name (not cut) */
+	struct dm_mailaddr a;
+};
+
+static void read_rcpt(SMFICTX *ctx, const char *arg, struct rcpt_read *r)
 {
-	size_t len;
-	char *at;
+	char name[] = "{rcpt_addr}";
+	const char *mta = dm_smfi->getsymval(ctx, name);
+	enum dm_mailaddr_status st;
+	char raw[512];
 
 	if (arg == NULL)
 		arg = "";
-	if (*arg == '<')
-		arg++;
-	len = strcspn(arg, ">");
-	dm_clean(addr, addrlen, arg, len, 254);
-	at = strrchr(addr, '@');
-	*domain = at ? at + 1 : NULL;
+	if (mta != NULL && strchr(mta, '@') != NULL)
+		st = dm_mailaddr_parse_internal(mta, strlen(mta), &r->a);
+	else
+		st = dm_mailaddr_parse(arg, strlen(arg), &r->a);
+	r->domain = NULL;
+	r->why = NULL;
+	r->exempt_ok = !r->a.local_cut;
+	if (st == DM_MA_OK) {
+		r->addr = DM_RCPT_ADDR_OK;
+		r->domain = r->a.domain;
+	} else if (st == DM_MA_NO_DOMAIN || st == DM_MA_LITERAL) {
+		r->addr = DM_RCPT_ADDR_NO_DOMAIN;     /* no domain name: no policy of its own */
+	} else {
+		r->addr = DM_RCPT_ADDR_BAD;
+		r->why = st == DM_MA_NULL ? "empty address" : r->a.why;
+	}
+	if (r->addr == DM_RCPT_ADDR_BAD) {
+		dm_cleans(r->text, sizeof(r->text), arg, sizeof(r->text) - 1);
+		return;
+	}
+	dm_mailaddr_format(&r->a, st, raw, sizeof(r->text));
+	dm_cleans(r->text, sizeof(r->text), raw, sizeof(r->text) - 1);
 }
 
 static void log_rcpt(struct connctx *c, SMFICTX *ctx, const char *what, const struct dm_decision *d,
@@ -271,18 +323,23 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	struct dm_decision d;
 	struct dm_reply_vars vars;
 	enum dm_rcpt_outcome o;
-	const char *domain;
-	char rcpt[256], extra[LOG_MAX + 48];
+	struct rcpt_read r;
+	char extra[LOG_MAX + 48];
+	const char *rcpt = r.text;
 
 	if (c == NULL || c->msg == NULL)
 		return SMFIS_TEMPFAIL;
-	split_rcpt(argv ? argv[0] : NULL, rcpt, sizeof(rcpt), &domain);
+	read_rcpt(ctx, argv ? argv[0] : NULL, &r);
 	memset(&rc, 0, sizeof(rc));
-	rc.pol = dm_policy_for_domain(c->cfg, domain);
+	rc.pol = dm_policy_for_domain(c->cfg, r.domain);
 	rc.first = c->msg->policy;
 	rc.rcpt = rcpt;
-	rc.exempt = dm_policy_exempt(rc.pol, rcpt);
+	rc.exempt = r.addr != DM_RCPT_ADDR_BAD && r.exempt_ok && dm_policy_exempt(rc.pol, rcpt);
 	rc.authenticated = c->msg->auth[0] != '\0';
+	rc.addr = r.addr;
+	rc.addr_why = r.why;
+	rc.first_exempt = c->msg->has_exempt;
+	rc.spam_can_reject = dm_spam_can_reject(rc.pol, dm_content_enabled(c->cfg));
 	dm_connstage_collect(&c->cs);
 	warn_zones(c);
 
@@ -329,9 +386,10 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	if (c->msg->rcpt_how[0] == '\0' && o != DM_RCPT_ACCEPT)
 		snprintf(c->msg->rcpt_how, sizeof(c->msg->rcpt_how), "%s",
 		         o == DM_RCPT_SHADOW ? "shadow" : o == DM_RCPT_EXEMPT ? "exempt" : "auth");
-	c->msg->has_exempt |= rc.exempt;
-	if (c->msg->policy == NULL)
+	if (c->msg->policy == NULL) {
 		snprintf(c->msg->rcpt, sizeof(c->msg->rcpt), "%s", rcpt);
+		c->msg->has_exempt = rc.exempt;    /* the message's: a mixed one was split off */
+	}
 	c->msg->policy = rc.pol;
 	c->msg->rcpt_ok++;
 	c->rcpt_ok++;

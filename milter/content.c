@@ -176,7 +176,9 @@ static void decide_scan(struct connctx *c, SMFICTX *ctx)
 	}
 	dm_spamd_user(pol, m->rcpt, user, sizeof(user));
 	m->scanning = 1;
-	if (spamd_begin(dm_spamd_pool(), cmds[pol->spam_detail], user, c->cfg->spamd_connect_timeout_ms,
+	/* prepared, not opened: a sender that pauses holds no spamd place
+	 * while its message fits spamd.c's buffer (spamd.h, "a stalled sender") */
+	if (spamd_prepare(dm_spamd_pool(), cmds[pol->spam_detail], user, c->cfg->spamd_connect_timeout_ms,
 	                c->cfg->spamd_timeout_ms, c->cfg->spamd_max_size, &m->sess, m->scan_err,
 	                sizeof(m->scan_err)) < 0) {
 		m->sess = NULL;
@@ -322,7 +324,8 @@ static void log_scan(struct connctx *c, const char *qid, const char *action, con
 	       qid, c->client_name, c->client_ip, c->helo, m->from, m->rcpt_ok, policy_of(c)->name,
 	       c->cs.findings.dnsbl_score, score, action, tests && *tests ? " tests=" : "", tests ? tests : "",
 	       a && a->backend[0] ? a->backend : "-", a ? a->elapsed_ms : 0, m->size,
-	       m->skipping ? " truncated=yes" : "", m->shadowed[0] ? " shadowed=" : "", m->shadowed,
+	       a && a->truncated >= 2 ? (a->truncated == 2 ? " truncated=stalled" : " truncated=busy")
+	       : m->skipping ? " truncated=yes" : "", m->shadowed[0] ? " shadowed=" : "", m->shadowed,
 	       m->auth[0] ? " sasl_username=" : "", m->auth, (unsigned)(dm_now_ms() - m->t_start), check,
 	       why[0] ? " reason=" : "", why);
 }

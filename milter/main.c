@@ -1,5 +1,6 @@
 /*
- * main.c - doorman: options, config load, socket, privileges, signals.
+ * main.c - doorman: options, config load, the start-up steps (startup.c
+ * does those with root's rights), signals.
  *
  *   doorman [-c FILE] [-p SOCKET] [-f] [-n] [-d] [-s] [-V]
  *
@@ -23,7 +24,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -31,9 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +43,7 @@
 #include "config_lint.h"
 #include "zones.h"
 #include "fdlimit.h"
+#include "hostcheck.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
@@ -54,6 +52,7 @@
 #include "runtime.h"
 #include "snapshot.h"
 #include "spamd_health.h"
+#include "startup.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "?"
@@ -264,6 +263,9 @@ static void stop(int now)
 		int sig = wait_signal(dm_now_ms() + 20 < until ? dm_now_ms() + 20 : until);
 		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
 			break;       /* asked again: now */
+		if (sig == SIGUSR1)  /* the sessions left keep their configuration */
+			dm_log(LOG_NOTICE, "reload: not done, doorman is stopping (%u sessions still open)",
+			       dm_sessions_open());
 	}
 	if (dm_sessions_open() > 0)
 		dm_log(LOG_WARNING, "stopping with %u sessions open: the MTA applies its milter default action to them",
@@ -295,99 +297,6 @@ static void serve(void)
 	if (!stopped)            /* libmilter's loop ended without us */
 		stop(0);
 	pthread_join(milter_tid, NULL);
-}
-
-/* "unix:/path", "local:/path" or "/path" -> "/path"; NULL for inet sockets. */
-static const char *unix_path(const char *sock)
-{
-	if (strncmp(sock, "unix:", 5) == 0)
-		return sock + 5;
-	if (strncmp(sock, "local:", 6) == 0)
-		return sock + 6;
-	return sock[0] == '/' ? sock : NULL;
-}
-
-static int make_socket_dir(const char *path, const struct passwd *pw)
-{
-	char dir[4096];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0755) == 0 && pw != NULL && chown(dir, pw->pw_uid, pw->pw_gid) < 0)
-		return -1;
-	return 0;
-}
-
-/* 1 if something accepts connections on the unix socket path. */
-static int socket_alive(const char *path)
-{
-	struct sockaddr_un sun;
-	int fd, ok;
-
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return 0;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0)
-		return 0;
-	ok = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
-	close(fd);
-	return ok;
-}
-
-static int open_socket(const struct dm_config *cfg, const struct passwd *pw)
-{
-	const char *path = unix_path(cfg->socket);
-	mode_t old;
-	int rc;
-
-	/* libmilter would silently replace a live socket: the running filter
-	 * would go on, unreachable. */
-	if (path != NULL && socket_alive(path)) {
-		fprintf(stderr, "doorman: %s is in use by a running filter\n", path);
-		return -1;
-	}
-
-	if (path != NULL && make_socket_dir(path, pw) < 0) {
-		fprintf(stderr, "doorman: cannot create the directory of %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (smfi_setconn((char *)cfg->socket) != MI_SUCCESS) {
-		fprintf(stderr, "doorman: bad socket %s\n", cfg->socket);
-		return -1;
-	}
-	old = umask((mode_t)(0777 & ~cfg->socket_mode));
-	rc = smfi_opensocket(true);
-	umask(old);
-	if (rc != MI_SUCCESS) {
-		fprintf(stderr, "doorman: cannot open socket %s (in use, or no permission)\n", cfg->socket);
-		return -1;
-	}
-	if (path != NULL) {
-		if (chmod(path, (mode_t)cfg->socket_mode) < 0 ||
-		    (pw != NULL && chown(path, pw->pw_uid, pw->pw_gid) < 0)) {
-			fprintf(stderr, "doorman: cannot set owner/mode of %s: %s\n", path, strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int drop_privileges(const struct passwd *pw)
-{
-	if (pw == NULL)
-		return 0;
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-		fprintf(stderr, "doorman: cannot become user %s: %s\n", pw->pw_name, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 /* Fork into the background. The parent waits for the child's word (one
@@ -448,19 +357,6 @@ static void report_started(int fd, int status, int keep_stderr)
 		dup2(null, STDERR_FILENO);
 		close(null);
 	}
-}
-
-static int write_pidfile(const char *path)
-{
-	FILE *f;
-
-	if (path[0] == '\0')
-		return 0;
-	f = fopen(path, "w");
-	if (f == NULL)
-		return -1;
-	fprintf(f, "%ld\n", (long)getpid());
-	return fclose(f);
 }
 
 struct options {
@@ -526,6 +422,7 @@ static int check_or_dump(struct dm_config *cfg, int dump)
 		}
 	} else {
 		dm_config_lint(cfg, warn_stderr, NULL);
+		dm_hostcheck(cfg, config_path, warn_stderr, NULL);
 		printf("doorman: %s: configuration OK (%zu domain policies)\n", config_path, cfg->npolicies);
 	}
 	dm_config_free(cfg);
@@ -533,11 +430,14 @@ static int check_or_dump(struct dm_config *cfg, int dump)
 	return 0;
 }
 
-/* Socket, background, pidfile, user: what needs root and the terminal.
- * Returns 0, or the exit status (already told to the waiting parent). */
+/* Socket, background, user, pidfile: what needs root and the terminal.
+ * A unix socket and the pidfile are made after the switch to `user`
+ * (startup.c). Returns 0, or the exit status (already told to the waiting
+ * parent). */
 static int become_daemon(const struct dm_config *cfg, const struct passwd *pw, int foreground, int *parent)
 {
 	char err[300];
+	int rc = 0;
 
 	if (smfi_register(dm_filter) != MI_SUCCESS) {
 		fprintf(stderr, "doorman: smfi_register failed\n");
@@ -547,22 +447,27 @@ static int become_daemon(const struct dm_config *cfg, const struct passwd *pw, i
 		fprintf(stderr, "doorman: %s\n", err);
 		return EX_UNAVAILABLE;
 	}
-	if (open_socket(cfg, pw) < 0)
+	if (dm_startup_prepare(cfg, pw) < 0)
 		return EX_UNAVAILABLE;
 	if (!foreground && (*parent = daemonize()) < 0) {
 		fprintf(stderr, "doorman: cannot run in the background: %s\n", strerror(errno));
 		return EX_OSERR;
 	}
-	if (write_pidfile(cfg->pidfile) < 0) {
-		fprintf(stderr, "doorman: cannot write %s: %s\n", cfg->pidfile, strerror(errno));
-		report_started(*parent, EX_CANTCREAT, 1);
-		return EX_CANTCREAT;
+	if (dm_startup_become_user(pw) < 0)
+		rc = EX_NOPERM;
+	else if (dm_startup_open_socket(cfg, pw) < 0)
+		rc = EX_UNAVAILABLE;
+	else if (dm_startup_write_pidfile(cfg->pidfile) < 0) {
+		if (errno == EPERM || errno == ELOOP)
+			fprintf(stderr, "doorman: cannot write %s: it is a symbolic link, a hard link or not a regular "
+			        "file of this user (remove it)\n", cfg->pidfile);
+		else
+			fprintf(stderr, "doorman: cannot write %s: %s\n", cfg->pidfile, strerror(errno));
+		rc = EX_CANTCREAT;
 	}
-	if (drop_privileges(pw) < 0) {
-		report_started(*parent, EX_NOPERM, 1);
-		return EX_NOPERM;
-	}
-	return 0;
+	if (rc != 0)
+		report_started(*parent, rc, 1);
+	return rc;
 }
 
 /* Signals blocked (before any thread exists: once they all exist the main
@@ -653,8 +558,8 @@ int main(int argc, char **argv)
 	log_stderr = cfg->log == DM_LOG_STDERR;
 	dm_log_open(cfg->log, cfg->log_facility);
 	/* a reload may free cfg: keep what the exit path needs */
-	snprintf(sock_path, sizeof(sock_path), "%s", unix_path(cfg->socket) ? unix_path(cfg->socket) : "");
-	snprintf(pid_path, sizeof(pid_path), "%s", pw == NULL ? cfg->pidfile : "");
+	snprintf(sock_path, sizeof(sock_path), "%s", dm_unix_path(cfg->socket) ? dm_unix_path(cfg->socket) : "");
+	snprintf(pid_path, sizeof(pid_path), "%s", cfg->pidfile);
 	if ((rc = start_runtime(cfg, fd_soft, fd_hard)) != 0) {
 		report_started(parent, rc, 1);
 		return rc;

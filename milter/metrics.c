@@ -212,6 +212,7 @@ void dm_metrics_spamd(const struct spamd_answer *a)
 /* The distinct zone names of cfg (pointers into it). */
 static size_t zones_of(const struct dm_config *cfg, struct dm_m_zone *out)
 {
+	struct dm_zone_health h;
 	size_t i, j, n = 0;
 
 	for (i = 0; i < cfg->nzones; i++) {
@@ -219,8 +220,11 @@ static size_t zones_of(const struct dm_config *cfg, struct dm_m_zone *out)
 			;
 		if (j < n)
 			continue;
+		dm_zone_health(cfg->zones[i].name, &h);
 		out[n].name = cfg->zones[i].name;
-		out[n].suspended = dm_zone_suspended(cfg->zones[i].name);
+		out[n].suspended = h.suspended;
+		out[n].untested = h.untested;
+		out[n].untested_total = h.untested_total;
 		n++;
 	}
 	return n;

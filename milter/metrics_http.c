@@ -7,8 +7,11 @@
  * start with a message on the terminal); libmicrohttpd gets it once the
  * daemon runs. A reload does not move it.
  * Does: GET and HEAD of /metrics (200, text/plain; version=0.0.4); any
- * other path 404, any other method 405. Few connections at once, each
- * with an idle timeout. Never: TLS, authentication, another address.
+ * other path 404, any other method 405. A few connections per client
+ * address (so clients that hold connections open cannot lock a scraper
+ * out), a bounded total, and a short idle timeout (a request is a few
+ * hundred bytes: a client that goes quiet for IDLE_TIMEOUT_S is dropped).
+ * Never: TLS, authentication, another address.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,14 +24,16 @@
 
 #include <microhttpd.h>
 
+#include "clock.h"
 #include "hostport.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
-#define MAX_CONNECTIONS 8
-#define IDLE_TIMEOUT_S 10
+#define MAX_CONNECTIONS 64
+#define MAX_PER_CLIENT 4
+#define IDLE_TIMEOUT_S 3
 
 static int listen_fd = -1;
 static char listen_name[80];
@@ -96,17 +101,34 @@ void dm_metrics_reload_note(const struct dm_config *cfg)
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/* At most one line per LOG_EVERY_MS: clients refused at the limits would
+ * otherwise write a log line each (libmicrohttpd's one thread calls this). */
+#define LOG_EVERY_MS 10000
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	static uint64_t last;
+	static unsigned long held;
+	uint64_t now = dm_now_ms();
 	char line[300];
 	size_t n;
 
 	(void)cls;
+	if (last != 0 && now - last < LOG_EVERY_MS) {
+		held++;
+		return;
+	}
 	vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	dm_log(LOG_WARNING, "metrics: %s", line);
+	if (held > 0)
+		dm_log(LOG_WARNING, "metrics: %s (and %lu more messages of the listener in the %d s before)", line, held,
+		       LOG_EVERY_MS / 1000);
+	else
+		dm_log(LOG_WARNING, "metrics: %s", line);
+	last = now;
+	held = 0;
 }
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, char *body, size_t len,
@@ -162,6 +184,7 @@ int dm_metrics_serve(char *err, size_t errlen)
 	                                  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	                                  MHD_OPTION_LISTEN_SOCKET, listen_fd,
 	                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
+	                                  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_PER_CLIENT,
 	                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
 	                                  MHD_OPTION_END);
 	if (daemon_handle == NULL) {

@@ -4,7 +4,11 @@
  *
  * A tiny HTTP/1.0 client: connect, "GET /metrics", read to EOF; the whole
  * exchange within STATUS_TIMEOUT_MS, the answer at most MAX_BODY bytes.
- * Never: follows a redirect, speaks TLS, waits without a deadline.
+ * What the listener answered is someone else's text (whoever holds the
+ * port): the summary reaches the terminal printable ASCII only, any other
+ * byte shown as '?'.
+ * Never: follows a redirect, speaks TLS, waits without a deadline, prints
+ * a control character but the newline.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -159,6 +163,29 @@ static const char *body_of(const char *resp, size_t len, size_t *blen, char *why
 	return end + 4;
 }
 
+/* The summary, through a buffer: escape sequences and bells (a label value
+ * with ESC or BEL) never reach the terminal. */
+static int print_summary(const struct dm_expo *e, FILE *out)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (mem == NULL)
+		return -1;
+	dm_metrics_summary(e, time(NULL), mem);
+	if (fclose(mem) != 0) {
+		free(text);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		putc(c == '\n' || (c >= 0x20 && c < 0x7f) ? c : '?', out);
+	}
+	free(text);
+	return 0;
+}
+
 /* Fetch, check and print; cfg's metrics_listen is set and valid. */
 static int status(const struct dm_config *cfg, FILE *out, FILE *err)
 {
@@ -168,7 +195,7 @@ static int status(const struct dm_config *cfg, FILE *out, FILE *err)
 	char why[300], *resp;
 	const char *body;
 	size_t len = 0, blen = 0;
-	int fd;
+	int fd, rc;
 
 	if (dm_hostport_parse(cfg->metrics_listen, DM_METRICS_PORT, &hp) != DM_HP_OK)
 		return EX_CONFIG;
@@ -186,9 +213,13 @@ static int status(const struct dm_config *cfg, FILE *out, FILE *err)
 		return EX_UNAVAILABLE;
 	}
 	fprintf(out, "http://%s/metrics\n", cfg->metrics_listen);
-	dm_metrics_summary(&e, time(NULL), out);
+	rc = print_summary(&e, out);
 	dm_expo_free(&e);
 	free(resp);
+	if (rc < 0) {
+		fprintf(err, "doorman: out of memory\n");
+		return EX_OSERR;
+	}
 	return 0;
 }
 

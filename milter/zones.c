@@ -1,11 +1,15 @@
 /*
  * zones.c - the DNS lists' health: the self-test and the table of zones it
- * suspended.
+ * suspended or could not test.
  *
  * RFC 5782 §5: every list answers for 127.0.0.2 and never for 127.0.0.1. A
- * zone that fails (refuses us with an error code, answers everything, or
- * does not answer) is suspended: its answers would be noise or, worse,
- * reject every client. It is restored as soon as a later test passes.
+ * zone that answers wrong (an error code, an answer outside 127/8, a
+ * listing of 127.0.0.1, no listing of 127.0.0.2) is suspended: its answers
+ * would be noise or, worse, reject every client. It is restored as soon as
+ * a later test passes. A zone whose test gets no answer (the resolver is
+ * not up yet, or slowed) is not suspended: nothing is known against it, so
+ * it stays in use, and the thread tests it again within seconds (2, 4, 8 s
+ * ... up to selftest_interval), logging and counting every such round.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -25,6 +29,8 @@
 struct health {
 	char zone[DNSBL_NAME_MAX + 1];
 	int suspended;
+	int missed;                    /* the last test got no answer */
+	unsigned long missed_total;    /* tests that got no answer, since start */
 	char reason[160];
 };
 
@@ -41,26 +47,40 @@ static struct health *find(const char *zone, int create)
 			return &table[i];
 	if (!create || ntable == MAX_HEALTH)
 		return NULL;
+	memset(&table[ntable], 0, sizeof(table[ntable]));
 	snprintf(table[ntable].zone, sizeof(table[ntable].zone), "%s", zone);
 	return &table[ntable++];
 }
 
 int dm_zone_suspended(const char *zone)
 {
-	struct health *h;
-	int s;
+	struct dm_zone_health h;
 
-	pthread_mutex_lock(&lock);
-	h = find(zone, 0);
-	s = h != NULL && h->suspended;
-	pthread_mutex_unlock(&lock);
-	return s;
+	dm_zone_health(zone, &h);
+	return h.suspended;
 }
 
-static void set_health(const char *zone, int suspended, const char *reason)
+void dm_zone_health(const char *zone, struct dm_zone_health *out)
 {
 	struct health *h;
-	int was;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&lock);
+	h = find(zone, 0);
+	if (h != NULL) {
+		out->suspended = h->suspended;
+		out->untested = h->missed;
+		out->untested_total = h->missed_total;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+/* Record one test's outcome and log what changed. next_s: seconds to the
+ * next test of a zone that got no answer (0: none planned, as for -d). */
+static void set_health(const char *zone, enum dnsbl_health t, const char *reason, unsigned next_s)
+{
+	struct health *h;
+	int was, missed;
 
 	pthread_mutex_lock(&lock);
 	h = find(zone, 1);
@@ -69,13 +89,39 @@ static void set_health(const char *zone, int suspended, const char *reason)
 		return;
 	}
 	was = h->suspended;
-	h->suspended = suspended;
-	snprintf(h->reason, sizeof(h->reason), "%s", reason);
+	missed = h->missed;
+	h->missed = t == DNSBL_UNTESTED;
+	h->missed_total += t == DNSBL_UNTESTED;
+	if (t != DNSBL_UNTESTED) {     /* no answer keeps what the last answer said */
+		h->suspended = t == DNSBL_SUSPENDED;
+		snprintf(h->reason, sizeof(h->reason), "%s", reason);
+	}
 	pthread_mutex_unlock(&lock);
-	if (suspended && !was)
+	if (t == DNSBL_UNTESTED && next_s > 0)
+		dm_log(LOG_WARNING, "dnsbl zone %s could not be tested: %s; %s, tested again in %u s", zone, reason,
+		       was ? "still suspended" : "in use", next_s);
+	else if (t == DNSBL_UNTESTED)
+		dm_log(LOG_WARNING, "dnsbl zone %s could not be tested: %s; %s", zone, reason,
+		       was ? "still suspended" : "in use");
+	else if (t == DNSBL_SUSPENDED && !was)
 		dm_log(LOG_WARNING, "dnsbl zone %s suspended: %s", zone, reason);
-	else if (!suspended && was)
+	else if (t == DNSBL_HEALTHY && was)
 		dm_log(LOG_NOTICE, "dnsbl zone %s restored: self-test passed", zone);
+	else if (t == DNSBL_HEALTHY && missed)
+		dm_log(LOG_NOTICE, "dnsbl zone %s tested: self-test passed", zone);
+}
+
+/* Did the last test of this zone get no answer (or was there none yet)? */
+static int wants_retest(const char *zone)
+{
+	struct health *h;
+	int r;
+
+	pthread_mutex_lock(&lock);
+	h = find(zone, 0);
+	r = h == NULL || h->missed;
+	pthread_mutex_unlock(&lock);
+	return r;
 }
 
 /* Index of the first entry with the same zone name as entry i. */
@@ -118,16 +164,30 @@ static void purge(const struct dm_config *cfg)
 	pthread_mutex_unlock(&lock);
 }
 
+/* Distinct zones of cfg (the table's limit applies) and how many of them
+ * are suspended now. */
+static size_t count_suspended(const struct dm_config *cfg, size_t *tested)
+{
+	size_t i, n = 0;
+
+	*tested = 0;
+	for (i = 0; i < cfg->nzones && i < MAX_HEALTH; i++) {
+		if (first_of(cfg, i) != i)
+			continue;
+		(*tested)++;
+		n += dm_zone_suspended(cfg->zones[i].name) != 0;
+	}
+	return n;
+}
+
 /* Every list suspended: the [dnsbl] checks do nothing. Said once when it
  * happens (and on -d), and once when it is over. */
-static void warn_all_suspended(const struct dm_config *cfg, int suspended, FILE *report)
+static void warn_all_suspended(const struct dm_config *cfg, FILE *report)
 {
 	static int all_down;
-	size_t i, tested = 0;
+	size_t tested, suspended = count_suspended(cfg, &tested);
 
-	for (i = 0; i < cfg->nzones && i < MAX_HEALTH; i++)
-		tested += first_of(cfg, i) == i;
-	if (tested > 0 && (size_t)suspended == tested) {
+	if (tested > 0 && suspended == tested) {
 		if (report != NULL)
 			fprintf(report, "; warning: every DNS list is suspended: the [dnsbl] checks do nothing\n");
 		else if (!all_down)
@@ -140,14 +200,27 @@ static void warn_all_suspended(const struct dm_config *cfg, int suspended, FILE 
 	}
 }
 
-int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
+static void report_line(FILE *report, const char *zone, enum dnsbl_health h, const char *reason)
+{
+	if (report == NULL)
+		return;
+	if (h == DNSBL_HEALTHY)
+		fprintf(report, "; zone %s: healthy\n", zone);
+	else if (h == DNSBL_SUSPENDED)
+		fprintf(report, "; zone %s: SUSPENDED: %s\n", zone, reason);
+	else
+		fprintf(report, "; zone %s: COULD NOT BE TESTED: %s (in use)\n", zone, reason);
+}
+
+/* One round over cfg's zones (only those whose last test got no answer,
+ * with retry_only). Returns how many got no answer again. */
+static int zonecheck_round(const struct dm_config *cfg, FILE *report, int retry_only, unsigned next_s)
 {
 	struct dm_resolver *res;
 	struct dm_addr t2, t1;
 	char err[200], q[DNSBL_QNAME_MAX];
-	int idx[MAX_HEALTH][2];
+	int idx[MAX_HEALTH][2], missed = 0;
 	size_t i, n = cfg->nzones < MAX_HEALTH ? cfg->nzones : MAX_HEALTH;
-	int suspended = 0;
 
 	purge(cfg);
 	if (n == 0)
@@ -163,6 +236,8 @@ int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 		idx[i][0] = idx[i][1] = -1;
 		if (first_of(cfg, i) != i)
 			continue;          /* the same zone with another filter: tested once */
+		if (retry_only && !wants_retest(cfg->zones[i].name))
+			continue;
 		idx[i][0] = dnsbl_query_name(&t2, cfg->zones[i].name, q, sizeof(q)) == 0 ?
 		            dm_resolver_submit_flags(res, q, DM_DNS_A, DM_DNS_NOCACHE) : -1;
 		idx[i][1] = dnsbl_query_name(&t1, cfg->zones[i].name, q, sizeof(q)) == 0 ?
@@ -174,20 +249,26 @@ int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
 		char reason[160];
 		enum dnsbl_health h;
 
-		if (first_of(cfg, i) != i)
-			continue;
+		if (idx[i][0] < 0 && idx[i][1] < 0)
+			continue;          /* not asked this round */
 		probe_of(dm_resolver_result(res, idx[i][0]), &p2);
 		probe_of(dm_resolver_result(res, idx[i][1]), &p1);
 		h = dnsbl_selftest_judge(&p2, &p1, reason, sizeof(reason));
-		set_health(cfg->zones[i].name, h == DNSBL_SUSPENDED, h == DNSBL_SUSPENDED ? reason : "");
-		suspended += h == DNSBL_SUSPENDED;
-		if (report != NULL)
-			fprintf(report, "; zone %s: %s%s\n", cfg->zones[i].name,
-			        h == DNSBL_SUSPENDED ? "SUSPENDED: " : "healthy", h == DNSBL_SUSPENDED ? reason : "");
+		set_health(cfg->zones[i].name, h, h == DNSBL_HEALTHY ? "" : reason, next_s);
+		missed += h == DNSBL_UNTESTED;
+		report_line(report, cfg->zones[i].name, h, reason);
 	}
 	dm_resolver_free(res);
-	warn_all_suspended(cfg, suspended, report);
-	return suspended;
+	warn_all_suspended(cfg, report);
+	return missed;
+}
+
+int dm_zonecheck_run(const struct dm_config *cfg, FILE *report)
+{
+	size_t tested;
+
+	zonecheck_round(cfg, report, 0, 0);
+	return (int)count_suspended(cfg, &tested);
 }
 
 static pthread_cond_t kick = PTHREAD_COND_INITIALIZER;
@@ -201,30 +282,67 @@ void dm_zonecheck_kick(void)
 	pthread_mutex_unlock(&lock);
 }
 
+/* CLOCK_REALTIME (pthread_cond_timedwait's clock) in milliseconds. */
+static long long realtime_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Sleep until wake_ms (realtime_ms) or a reload's kick; 1 if kicked. */
+static int sleep_until(long long wake_ms)
+{
+	struct timespec until = { (time_t)(wake_ms / 1000), (long)(wake_ms % 1000) * 1000000 };
+	int k;
+
+	pthread_mutex_lock(&lock);
+	while (!kicked && pthread_cond_timedwait(&kick, &lock, &until) == 0)
+		;
+	k = kicked;
+	kicked = 0;
+	pthread_mutex_unlock(&lock);
+	return k;
+}
+
+/* A full round (every zone, then spamd's GTUBE test and the counters) at
+ * start, at each reload and every selftest_interval; in between, retry
+ * rounds over the zones that got no answer, after 2, 4, 8 ... s. */
 static void *zonecheck_thread(void *arg)
 {
+	unsigned misses = 0;            /* rounds in a row that left a zone untested */
+	int retry_only = 0;
+	long long full_due = 0;         /* realtime_ms of the next full round */
+
 	(void)arg;
 	for (;;) {
 		struct dm_config *cfg = dm_snapshot_pin();
 		unsigned interval = cfg ? cfg->selftest_interval : 0;
-		struct timespec until;
+		unsigned retry_s = dnsbl_selftest_backoff(misses + 1, interval);
+		long long wake;
+		int missed = 0;
 
 		if (cfg != NULL && interval > 0)
-			dm_zonecheck_run(cfg, NULL);
+			missed = zonecheck_round(cfg, NULL, retry_only, retry_s);
 		else
 			purge(NULL);      /* no self-test: no zone stays suspended */
-		if (cfg != NULL)
+		if (cfg != NULL && !retry_only)
 			dm_spamd_selftest_run(cfg, NULL);
 		dm_snapshot_unpin(cfg);
-		dm_monitor_log_counters();
-		/* sleep until the next round, or until a reload kicks us */
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += interval > 0 ? (time_t)interval : 300;
-		pthread_mutex_lock(&lock);
-		while (!kicked && pthread_cond_timedwait(&kick, &lock, &until) == 0)
-			;
-		kicked = 0;
-		pthread_mutex_unlock(&lock);
+		if (!retry_only) {
+			dm_monitor_log_counters();
+			full_due = realtime_ms() + 1000LL * (interval > 0 ? interval : 300);
+		}
+		misses = missed > 0 ? misses + 1 : 0;
+		wake = realtime_ms() + 1000LL * retry_s;
+		retry_only = missed > 0 && wake < full_due;
+		if (!retry_only)
+			wake = full_due;
+		if (sleep_until(wake)) {
+			retry_only = 0;       /* a new configuration: a full round, backoff anew */
+			misses = 0;
+		}
 	}
 	return NULL;
 }

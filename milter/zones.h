@@ -9,19 +9,31 @@
 
 #include "config.h"
 
-/* 1 if the last self-test suspended this zone. */
+/* 1 if the self-test suspended this zone (on an answer that showed it
+ * broken; never for want of an answer). */
 int dm_zone_suspended(const char *zone);
+
+struct dm_zone_health {
+	int suspended;
+	int untested;                  /* its last self-test got no answer */
+	unsigned long untested_total;  /* self-tests of it that got no answer */
+};
+
+/* A zone's health now (all 0 for a zone not tested yet). */
+void dm_zone_health(const char *zone, struct dm_zone_health *out);
 
 /* One self-test round over cfg's zones (127.0.0.2 must be listed, 127.0.0.1
  * must not), blocking at most [dns] timeout_ms. Updates the health table and
  * logs every change (suspended: LOG_WARNING with the reason; restored:
- * LOG_NOTICE). With report != NULL, also prints one line per zone there.
+ * LOG_NOTICE) and every test that got no answer (LOG_WARNING "could not be
+ * tested"). With report != NULL, also prints one line per zone there.
  * Returns the number of zones suspended. */
 int dm_zonecheck_run(const struct dm_config *cfg, FILE *report);
 
 /* Start the thread that runs the self-test now and every selftest_interval
  * seconds of the current config; after each round it logs the counters
- * (dm_monitor_log_counters). */
+ * (dm_monitor_log_counters). Zones whose test got no answer are tested
+ * again after 2, 4, 8 ... seconds (dnsbl_selftest_backoff). */
 int dm_zonecheck_start(void);
 
 /* A new configuration: run the self-test now (and from now on at its interval). */

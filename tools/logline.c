@@ -25,6 +25,7 @@ static const char *const kind_names[LL_KIND_COUNT] = {
 	"starting", "reload", "stopping", "resolver_error", "internal", "config_error",
 	"fd_near_limit", "fd_sockets_failed", "spamd_gtube_miss", "spamd_gtube_back", "helo_capped",
 	"config_warning", "zones_all_suspended", "zones_back", "stop_drain", "stop_sessions_open",
+	"zone_untested", "zone_tested",
 };
 
 static const char *const format_names[LL_FMT_COUNT] = {
@@ -342,7 +343,7 @@ static void parse_queued(const char *p, const char *e, struct logline *l)
 	l->kind = mta_refused(p, e) ? LL_MTA_REFUSED : LL_UNKNOWN;
 }
 
-/* "dnsbl zone Z answered|suspended|restored ..." */
+/* "dnsbl zone Z answered|suspended|restored|could not be tested|tested ..." */
 static void parse_zone(const char *p, const char *e, struct logline *l)
 {
 	const char *z = p, *b;
@@ -371,6 +372,13 @@ static void parse_zone(const char *p, const char *e, struct logline *l)
 		l->kind = *p == 's' ? LL_ZONE_SUSPENDED : LL_ZONE_RESTORED;
 		l->text.p = p + (*p == 's' ? 11 : 10);
 		l->text.n = (size_t)(e - l->text.p);
+	} else if (ll_starts(p, e, "could not be tested: ") || ll_starts(p, e, "tested: ")) {
+		const char *semi;
+		l->kind = *p == 'c' ? LL_ZONE_UNTESTED : LL_ZONE_TESTED;
+		l->text.p = p + (*p == 'c' ? 21 : 8);
+		/* the reason, without "; in use, tested again in N s" */
+		semi = memchr(l->text.p, ';', (size_t)(e - l->text.p));
+		l->text.n = (size_t)((semi != NULL ? semi : e) - l->text.p);
 	} else {
 		l->kind = LL_UNKNOWN;
 	}

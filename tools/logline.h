@@ -69,6 +69,8 @@ enum ll_kind {
 	LL_ZONES_BACK,        /* a DNS list passed its self-test again: ... */
 	LL_STOP_DRAIN,        /* stopping: waiting for N open sessions (at most T ms); ... */
 	LL_STOP_CUT,          /* warning: stopping with N sessions open: ... */
+	LL_ZONE_UNTESTED,     /* warning: dnsbl zone Z could not be tested: reason; in use|still suspended[, ...] */
+	LL_ZONE_TESTED,       /* dnsbl zone Z tested: self-test passed (after one that got no answer) */
 	LL_KIND_COUNT
 };
 

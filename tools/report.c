@@ -105,12 +105,14 @@ enum zone_health rp_zone_health(const struct stats *st, const struct zone_stat *
 		return ZH_SUSPENDED;
 	if (z->out[Z_LISTED] == 0 && failed > 0 && 2 * failed >= rp_zone_checked(st, z))
 		return ZH_FAILING;
+	if (z->state == 3)
+		return ZH_UNTESTED;
 	return z->state == 1 ? ZH_RESTORED : ZH_OK;
 }
 
 const char *rp_zone_health_name(enum zone_health h)
 {
-	static const char *const n[] = { "ok", "restored", "failing", "suspended" };
+	static const char *const n[] = { "ok", "restored", "untested", "failing", "suspended" };
 
 	return n[h];
 }

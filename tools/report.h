@@ -47,7 +47,7 @@ size_t rp_zones(const struct stats *st, size_t *idx);
 /* A zone's health at the end of the log: suspended by the self-test (its
  * last word), failing (no listing, and no usable answer in at least half of
  * the sessions with DNS checks read since it was first named: a dead list), restored, or ok. */
-enum zone_health { ZH_OK, ZH_RESTORED, ZH_FAILING, ZH_SUSPENDED };
+enum zone_health { ZH_OK, ZH_RESTORED, ZH_UNTESTED, ZH_FAILING, ZH_SUSPENDED };
 enum zone_health rp_zone_health(const struct stats *st, const struct zone_stat *z);
 const char *rp_zone_health_name(enum zone_health h);
 /* Sessions in which the zone gave no usable answer (timeout, error, error

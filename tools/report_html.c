@@ -346,7 +346,7 @@ static void zones(FILE *f, const struct stats *st)
 			fprintf(f, "<td>%llu</td>", U(z->out[o]));
 		fprintf(f, "<td>%llu</td><td>%llu</td><td class=\"n\">%s</td></tr>\n", U(z->suspensions),
 		        U(z->restorations), rp_zone_health_name(h));
-		notes += h >= ZH_FAILING;
+		notes += h >= ZH_UNTESTED;
 	}
 	fputs("</table>\n", f);
 	all_suspended(f, st);
@@ -356,11 +356,14 @@ static void zones(FILE *f, const struct stats *st)
 	for (i = 0; i < n; i++) {
 		const struct zone_stat *z = &st->zone[idx[i]];
 		enum zone_health h = rp_zone_health(st, z);
-		if (h < ZH_FAILING)
+		if (h < ZH_UNTESTED)
 			continue;
-		fputs("<li class=\"dead\">", f);
+		fputs(h == ZH_UNTESTED ? "<li>" : "<li class=\"dead\">", f);
 		text(f, names_name(&st->zones, idx[i]));
-		if (h == ZH_SUSPENDED) {
+		if (h == ZH_UNTESTED) {
+			fprintf(f, ": in use, but its last self-test got no answer (self-tests without an answer: %llu): ", U(z->untested));
+			text(f, z->reason);
+		} else if (h == ZH_SUSPENDED) {
 			fputs(": suspended by the self-test: ", f);
 			text(f, z->reason);
 		} else {

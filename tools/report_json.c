@@ -245,9 +245,11 @@ static void zones(FILE *f, const struct stats *st)
 		kv_u(f, &first, "answer_warnings", z->answer_warnings);
 		kv_u(f, &first, "suspensions", z->suspensions);
 		kv_u(f, &first, "restorations", z->restorations);
+		kv_u(f, &first, "untested", z->untested);
 		kv_s(f, &first, "health", rp_zone_health_name(rp_zone_health(st, z)));
 		kv_u(f, &first, "failures", rp_zone_failures(z));
 		kv_s(f, &first, "suspension_reason", z->state == 2 ? z->reason : NULL);
+		kv_s(f, &first, "untested_reason", z->state == 3 ? z->reason : NULL);
 		putc('}', f);
 	}
 	fprintf(f, "],\"dns_list_self_test\":{\"all_suspended\":%llu,\"passed_again\":%llu,"

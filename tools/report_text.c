@@ -143,7 +143,7 @@ static void top(FILE *f, const char *title, const struct topk *t, int max)
 		fprintf(f, "  (none)\n");
 }
 
-static const char *const health_text[] = { "ok", "restored", "FAILING", "SUSPENDED" };
+static const char *const health_text[] = { "ok", "restored", "UNTESTED", "FAILING", "SUSPENDED" };
 
 static void zones(FILE *f, const struct stats *st)
 {
@@ -172,6 +172,10 @@ static void zones(FILE *f, const struct stats *st)
 		else if (rp_zone_health(st, z) == ZH_FAILING)
 			fprintf(f, " (no usable answer in %llu of %llu sessions)", (unsigned long long)rp_zone_failures(z),
 			        (unsigned long long)rp_zone_checked(st, z));
+		else if (z->state == 3)
+			fprintf(f, " (could not be tested: %s)", z->reason);
+		if (z->untested > 0)
+			fprintf(f, "; self-tests without an answer: %llu", (unsigned long long)z->untested);
 		fprintf(f, "\n");
 	}
 	if (n == 0)

@@ -265,8 +265,11 @@ static void count_act(struct stats *st, const struct logline *l, enum act a, enu
 		c = names_find(&st->checks, check, checklen);
 		st->check_act[c][a]++;
 	}
-	/* a policy split is no verdict on the client: it sends that recipient again */
-	if ((a == A_REJECT || a == A_DEFER) && !(check != NULL && checklen == 12 && memcmp(check, "policy_split", 12) == 0))
+	/* a split (policy or exemption) is no verdict on the client: it sends
+	 * that recipient again */
+	if ((a == A_REJECT || a == A_DEFER) &&
+	    !(check != NULL && checklen == 12 &&
+	      (memcmp(check, "policy_split", 12) == 0 || memcmp(check, "exempt_split", 12) == 0)))
 		count_refused(st, l);
 	if (is_shadow(a))
 		count_shadow(st, c, p, a, l->line);
@@ -492,6 +495,15 @@ static void add_zone_line(struct stats *st, const struct logline *l)
 		z->suspensions++;
 		z->state = 2;
 		esc_clean(z->reason, sizeof(z->reason), l->text.p, l->text.n);
+	} else if (l->kind == LL_ZONE_UNTESTED) {
+		z->untested++;
+		if (z->state != 2) {     /* no answer leaves a suspension as it was */
+			z->state = 3;
+			esc_clean(z->reason, sizeof(z->reason), l->text.p, l->text.n);
+		}
+	} else if (l->kind == LL_ZONE_TESTED) {
+		if (z->state == 3)
+			z->state = 0;
 	} else {
 		z->restorations++;
 		z->state = 1;
@@ -656,7 +668,8 @@ static int dispatch(struct stats *st, const struct logline *l, int has_time, int
 	case LL_RCPT: return add_rcpt(st, l, has_time, t);
 	case LL_ACCEPT: case LL_SCAN: return add_message(st, l, has_time, t, why);
 	case LL_CLOSE: return add_close(st, l, has_time, t, why);
-	case LL_ZONE_ANSWER: case LL_ZONE_SUSPENDED: case LL_ZONE_RESTORED: add_zone_line(st, l); return 0;
+	case LL_ZONE_ANSWER: case LL_ZONE_SUSPENDED: case LL_ZONE_RESTORED:
+	case LL_ZONE_UNTESTED: case LL_ZONE_TESTED: add_zone_line(st, l); return 0;
 	case LL_SPAMD_COUNTERS: return add_spamd_counters(st, l, why);
 	case LL_SPAMD_FAILURE: add_spamd_failure(st, l); return 0;
 	case LL_FD_NEAR: case LL_FD_SHORT: return add_fd(st, l, why);

@@ -51,10 +51,12 @@ struct zone_stat {
 	int has_weight;
 	uint64_t out[Z_COUNT];        /* from close lines */
 	uint64_t answer_warnings, suspensions, restorations;
-	int state;                    /* 0 unknown, 1 healthy (restored), 2 suspended */
+	uint64_t untested;            /* self-tests that got no answer */
+	int state;                    /* 0 unknown, 1 healthy (restored), 2 suspended,
+	                                 3 its last self-test got no answer (in use) */
 	int seen;
 	uint64_t checked_before;      /* sessions with DNS checks read before its first mention */
-	char reason[NAMES_LEN];       /* last suspension reason */
+	char reason[NAMES_LEN];       /* last suspension reason, or why it could not be tested */
 };
 
 struct backend_stat {

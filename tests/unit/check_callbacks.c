@@ -20,7 +20,7 @@
 #include "snapshot.h"
 
 static void *fake_priv;
-static char fake_reply[1200], fake_auth[64];
+static char fake_reply[1200], fake_auth[64], fake_rcpt_addr[600];
 static int replies;
 
 static void *f_getpriv(SMFICTX *ctx) { (void)ctx; return fake_priv; }
@@ -38,6 +38,8 @@ static char *f_getsymval(SMFICTX *ctx, char *name)
 			return (char *)fake_macros[i + 1];
 	if (strcmp(name, "i") == 0)
 		return "QID42";
+	if (strcmp(name, "{rcpt_addr}") == 0 && fake_rcpt_addr[0])
+		return fake_rcpt_addr;
 	return NULL;
 }
 static int f_setreply(SMFICTX *ctx, char *rcode, char *xcode, char *msg)
@@ -76,6 +78,8 @@ struct row {
 	const char *want_reply;   /* substring of the last reply set, NULL = none set */
 };
 
+#define X50 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define X250 X50 X50 X50 X50 X50
 #define C SMFIS_CONTINUE
 #define REJ SMFIS_REJECT
 #define TF SMFIS_TEMPFAIL
@@ -94,7 +98,21 @@ static const struct row rows[] = {
 	{ "split policies", "192.0.2.20", "[192.0.2.20]", NULL,
 	  { "<a@x.example>", "<b@strict.example>", "<c@x.example>" }, { C, TF, C },
 	  "452 4.5.3 <b@strict.example>: Recipient address has another filtering policy" },
-	{ "bad recipient syntax", "192.0.2.20", "[192.0.2.20]", NULL, { "<>", "no-at-sign" }, { C, C }, NULL },
+	/* an address that cannot be read chooses no policy: never the default one */
+	{ "unreadable recipient", "192.0.2.20", "[192.0.2.20]", NULL, { "<>", "<a b@x.example>" }, { TF, TF },
+	  "450 4.1.3 <<a b@x.example>>: Recipient address not understood by the filter" },
+	{ "recipient without a domain", "192.0.2.20", "[192.0.2.20]", NULL, { "no-at-sign" }, { REJ },
+	  "504 5.5.2 <no-at-sign>: Recipient address rejected: need fully-qualified address" },
+	{ "postmaster without a domain", "192.0.2.20", "[192.0.2.20]", NULL, { "<postmaster>" }, { C }, NULL },
+	{ "address literal recipient", "192.0.2.20", "[192.0.2.20]", NULL, { "<a@[192.0.2.5]>" }, { REJ },
+	  "504 5.5.2" },
+	/* the recipient's domain, however the local part is written */
+	{ "quoted local part with '>'", "192.0.2.20", "mx.unreachable.example.com", NULL,
+	  { "<\"victim+>\"@strict.example>" }, { TF }, "450 4.7.1 <mx.unreachable.example.com>" },
+	{ "local part of 257 bytes", "192.0.2.20", "mx.unreachable.example.com", NULL,
+	  { "<victim+" X250 "@strict.example>" }, { TF }, "450 4.7.1 <mx.unreachable.example.com>" },
+	{ "source route, case, trailing dot", "192.0.2.20", "mx.unreachable.example.com", NULL,
+	  { "<@relay.example:victim@STRICT.Example.>" }, { TF }, "450 4.7.1 <mx.unreachable.example.com>" },
 	{ "unknown client, literal", NULL, "[192.0.2.20]", NULL, { "<a@x.example>" }, { C }, NULL },
 	{ "dns failure passes by default", "192.0.2.20", "mx.unreachable.example.com", NULL, { "<a@x.example>" }, { C }, NULL },
 	{ "dns failure tempfails under strict", "192.0.2.20", "mx.unreachable.example.com", NULL,
@@ -160,6 +178,39 @@ START_TEST(test_session)
 	else
 		ck_assert_msg(strstr(fake_reply, r->want_reply) != NULL, "%s: reply '%s' lacks '%s'",
 		              r->name, fake_reply, r->want_reply);
+}
+END_TEST
+
+/* The MTA's own parse of the recipient ({rcpt_addr}) decides its domain. */
+START_TEST(test_mta_rcpt_addr)
+{
+	struct sockaddr_in sin;
+	SMFICTX *ctx = (SMFICTX *)(void *)&sin;
+	char *argv[2] = { "<s@sender.example>", NULL };
+
+	dm_smfi = &fake;
+	fake_priv = NULL;
+	fake_auth[0] = '\0';
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.20", &sin.sin_addr);
+	ck_assert_int_eq(dm_connect(ctx, "client.example", (struct sockaddr *)&sin), C);
+	ck_assert_int_eq(dm_helo(ctx, "mx.unreachable.example.com"), C);
+	ck_assert_int_eq(dm_envfrom(ctx, argv), C);
+	/* Postfix's internal form: the local part unquoted, '>' and all */
+	snprintf(fake_rcpt_addr, sizeof(fake_rcpt_addr), "victim+>@strict.example");
+	argv[0] = "<\"victim+>\"@strict.example>";
+	ck_assert_int_eq(dm_envrcpt(ctx, argv), TF);
+	snprintf(fake_rcpt_addr, sizeof(fake_rcpt_addr), "victim@x.example");
+	argv[0] = "<victim@x.example>";
+	ck_assert_int_eq(dm_envrcpt(ctx, argv), C);
+	/* an MTA form without '@' (Sendmail's local mailer): the command decides */
+	snprintf(fake_rcpt_addr, sizeof(fake_rcpt_addr), "victim");
+	argv[0] = "<victim@strict.example>";
+	ck_assert_int_eq(dm_envrcpt(ctx, argv), TF);
+	fake_rcpt_addr[0] = '\0';
+	ck_assert_int_eq(dm_abort(ctx), C);
+	ck_assert_int_eq(dm_close(ctx), C);
 }
 END_TEST
 
@@ -303,6 +354,11 @@ static const struct crow crows[] = {
 	{ "a client's Return-Path in a Received is defused too", { "<a@x.example>" }, { C },
 	  { "Received: from evil (Return-Path: forged@bank.example) by relay.evil" }, 1,
 	  { "hi" CRLF }, 1, C, "(Return_Path: forged@bank.example)", "Return-Path: forged" },
+	/* one verdict per message: an exempt co-recipient never turns reject into tag */
+	{ "postmaster as a co-recipient is split off", { "<u1@x.example>", "<postmaster@x.example>", "<u2@x.example>" },
+	  { C, TF, C }, { "Subject: buy" }, 1, { "GTUBE" CRLF }, 1000, REJ, NULL, NULL },
+	{ "postmaster first: the others are split off", { "<Postmaster@x.example>", "<u1@x.example>", "<abuse@x.example>" },
+	  { C, TF, C }, { "Subject: buy" }, 1, { "GTUBE" CRLF }, 1000, C, NULL, NULL },
 };
 
 START_TEST(test_content)
@@ -514,6 +570,7 @@ int main(void)
 	setup_config();
 	tcase_add_loop_test(tc, test_session, 0, (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(tc, test_robust);
+	tcase_add_test(tc, test_mta_rcpt_addr);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("content");
 	tcase_add_loop_test(tc, test_content, 0, (int)(sizeof(crows) / sizeof(crows[0])));

@@ -522,6 +522,9 @@ static const struct load_row load_rows[] = {
 	    POL("sub.example.com", "[helo]\nmode = shadow\n") }, 1, 0, { { NULL, 0, NULL } }, {
 		"policies=example.com,example.org,sub.example.com", "example.org|mode=off",
 		"sub.example.com|mode=shadow", "example.com|mode=enforce" }, 0 },
+	{ "a UTF-8 file name is its A-label's policy",
+	  { MAIN(""), POL("B\xc3\xbc" "cher.example", "[helo]\nmode = off\n") }, 1, 0, { { NULL, 0, NULL } }, {
+		"policies=xn--bcher-kva.example", "xn--bcher-kva.example|mode=off" }, 0 },
 	{ "files that are not DOMAIN.conf are ignored",
 	  { MAIN(""), F("policy.d/README", "not ini\n"), F("policy.d/.hidden.conf", "junk\n"),
 	    F("policy.d/example.com.conf.bak", "junk\n"), F("policy.d/.conf", "junk\n"),

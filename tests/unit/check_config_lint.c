@@ -15,17 +15,27 @@ struct row {
 	int zones, spamd;                 /* the main file lists some */
 	const char *def, *other;          /* policy texts: default, and other.example (NULL: none) */
 	const char *want[2];              /* substrings of the warnings, in order; NULL: fewer */
+	const char *metrics;              /* metrics_listen (NULL: off) */
 };
 
 static const struct row rows[] = {
-	{ "nothing forgotten", 1, 1, "", NULL, { NULL } },
+	{ "nothing forgotten", 1, 1, "", NULL, { NULL }, NULL },
 	{ "the forgotten blocklist", 0, 1, "", NULL,
-	  { "[dnsbl] is on (policy default) but [dns] zones names no DNS list", NULL } },
-	{ "no spamd", 1, 0, "", NULL, { "[spam] is on (policy default) but [spamd] servers names no spamd", NULL } },
-	{ "both, naming every policy that is on", 0, 0, "", "", { "(policy default, other.example)", "[spam] is on" } },
+	  { "[dnsbl] is on (policy default) but [dns] zones names no DNS list", NULL }, NULL },
+	{ "no spamd", 1, 0, "", NULL, { "[spam] is on (policy default) but [spamd] servers names no spamd", NULL }, NULL },
+	{ "both, naming every policy that is on", 0, 0, "", "", { "(policy default, other.example)", "[spam] is on" }, NULL },
 	{ "off in the default, on in a domain", 0, 1, "[dnsbl]\nmode = off\n", "[dnsbl]\nmode = shadow\n",
-	  { "[dnsbl] is on (policy other.example)", NULL } },
-	{ "off everywhere: nothing to say", 0, 0, "[dnsbl]\nmode = off\n[spam]\nmode = off\n", NULL, { NULL } },
+	  { "[dnsbl] is on (policy other.example)", NULL }, NULL },
+	{ "off everywhere: nothing to say", 0, 0, "[dnsbl]\nmode = off\n[spam]\nmode = off\n", NULL, { NULL }, NULL },
+	{ "metrics on loopback", 1, 1, "", NULL, { NULL }, "127.0.0.1:9465" },
+	{ "metrics on another loopback address", 1, 1, "", NULL, { NULL }, "127.0.0.53" },
+	{ "metrics on ::1", 1, 1, "", NULL, { NULL }, "[::1]:9465" },
+	{ "metrics on every address", 1, 1, "", NULL,
+	  { "metrics_listen = 0.0.0.0:9465 is not a loopback address", NULL }, "0.0.0.0:9465" },
+	{ "metrics on every IPv6 address", 1, 1, "", NULL, { "metrics_listen = [::]:9465 is not a loopback", NULL },
+	  "[::]:9465" },
+	{ "metrics on a LAN address", 1, 1, "", NULL, { "metrics_listen = 192.0.2.5 is not a loopback", NULL },
+	  "192.0.2.5" },
 };
 
 static char said[2][512];
@@ -64,6 +74,10 @@ START_TEST(test_row)
 	}
 	cfg->nzones = (size_t)r->zones;       /* only the counts matter here */
 	cfg->nspamd = (size_t)r->spamd;
+	if (r->metrics) {
+		free(cfg->metrics_listen);
+		cfg->metrics_listen = strdup(r->metrics);
+	}
 	nsaid = 0;
 	n = dm_config_lint(cfg, collect, NULL);
 	for (i = 0; i < 2 && r->want[i]; i++)

@@ -586,10 +586,17 @@ static const struct judge_row judge_rows[] = {
 	{ "192.0.2.1", "", DNSBL_SUSPENDED, "answers 192.0.2.1, outside 127.0.0.0/8" },
 	{ "127.0.0.2", "198.51.100.7", DNSBL_SUSPENDED, "answers 198.51.100.7, outside 127.0.0.0/8" },
 	{ "::1", "", DNSBL_SUSPENDED, "answers ::1, outside 127.0.0.0/8" },
-	{ NULL, NULL, DNSBL_SUSPENDED, "does not answer" },
-	{ NULL, "", DNSBL_SUSPENDED, "does not answer the query for 127.0.0.2" },
-	{ "127.0.0.2", NULL, DNSBL_SUSPENDED, "does not answer the query for 127.0.0.1" },
 	{ "", "", DNSBL_SUSPENDED, "does not list the test entry 127.0.0.2" },
+	{ "", NULL, DNSBL_SUSPENDED, "does not list the test entry 127.0.0.2" },
+	/* no answer is no evidence: the zone stays in use, tested again soon */
+	{ NULL, NULL, DNSBL_UNTESTED, "does not answer" },
+	{ NULL, "", DNSBL_UNTESTED, "does not answer the query for 127.0.0.2" },
+	{ "127.0.0.2", NULL, DNSBL_UNTESTED, "does not answer the query for 127.0.0.1" },
+	{ "127.0.10.0", NULL, DNSBL_UNTESTED, "does not answer the query for 127.0.0.1" },
+	/* evidence in one answer is enough, the other silent */
+	{ NULL, "127.255.255.254", DNSBL_SUSPENDED, "answers error code 127.255.255.254" },
+	{ "127.255.255.254", NULL, DNSBL_SUSPENDED, "answers error code 127.255.255.254" },
+	{ NULL, "203.0.113.9", DNSBL_SUSPENDED, "answers 203.0.113.9, outside 127.0.0.0/8" },
 };
 
 START_TEST(test_judge_row)
@@ -626,11 +633,29 @@ START_TEST(test_judge_edges)
 	char reason[12];
 
 	ck_assert_int_eq(dm_addr_parse("127.0.0.2", &a), 0);
-	ck_assert_int_eq(dnsbl_selftest_judge(NULL, NULL, reason, sizeof(reason)), DNSBL_SUSPENDED);
+	ck_assert_int_eq(dnsbl_selftest_judge(NULL, NULL, reason, sizeof(reason)), DNSBL_UNTESTED);
 	ck_assert_str_eq(reason, "does not an");          /* truncated, terminated */
-	ck_assert_int_eq(dnsbl_selftest_judge(&p2, NULL, reason, sizeof(reason)), DNSBL_SUSPENDED);
+	ck_assert_int_eq(dnsbl_selftest_judge(&p2, NULL, reason, sizeof(reason)), DNSBL_UNTESTED);
 	ck_assert_int_eq(dnsbl_selftest_judge(&p2, &none, reason, sizeof(reason)), DNSBL_HEALTHY);
 	ck_assert_str_eq(reason, "");
+	/* the verdict never depends on the room for the reason */
+	ck_assert_int_eq(dnsbl_selftest_judge(&none, &none, reason, 1), DNSBL_SUSPENDED);
+	ck_assert_int_eq(dnsbl_selftest_judge(NULL, &none, reason, 1), DNSBL_UNTESTED);
+	ck_assert_str_eq(reason, "");
+}
+END_TEST
+
+/* Retest delays after the Nth round in a row with an untested zone. */
+static const struct { unsigned round, interval, want; } backoff_rows[] = {
+	{ 1, 300, 2 }, { 2, 300, 4 }, { 3, 300, 8 }, { 4, 300, 16 }, { 8, 300, 256 },
+	{ 9, 300, 300 }, { 1000, 300, 300 }, { 0, 300, 2 }, { 1, 1, 1 }, { 3, 5, 5 },
+	{ 4000000000u, 86400, 86400 },
+};
+
+START_TEST(test_backoff_row)
+{
+	ck_assert_uint_eq(dnsbl_selftest_backoff(backoff_rows[_i].round, backoff_rows[_i].interval),
+	                  backoff_rows[_i].want);
 }
 END_TEST
 
@@ -665,6 +690,7 @@ static Suite *dnsbl_suite(void)
 	tc = tcase_create("selftest");
 	tcase_add_loop_test(tc, test_judge_row, 0, NROWS(judge_rows));
 	tcase_add_test(tc, test_judge_edges);
+	tcase_add_loop_test(tc, test_backoff_row, 0, NROWS(backoff_rows));
 	suite_add_tcase(s, tc);
 	return s;
 }

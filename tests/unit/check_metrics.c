@@ -26,7 +26,7 @@
 
 static struct dm_m_policy pols[4];
 static struct dm_m_backend backs[2];
-static struct dm_m_zone zones[2];
+static struct dm_m_zone zones[3];
 
 static void base(struct dm_metrics *s)
 {
@@ -149,8 +149,11 @@ static void dns_fields(struct dm_metrics *s)
 	zones[0].name = "bl.example.net";
 	zones[1].name = "dead.example.net";
 	zones[1].suspended = 1;
+	zones[2].name = "slow.example.net";   /* no answer: in use, tested again */
+	zones[2].untested = 1;
+	zones[2].untested_total = 4;
 	s->zones = zones;
-	s->nzones = 2;
+	s->nzones = 3;
 }
 
 static void st_dns(struct dm_metrics *s)
@@ -262,7 +265,12 @@ static const struct render_row render_rows[] = {
 		"doorman_dns_timeouts_total 3", "doorman_dns_in_flight 4", "doorman_dns_cache_entries 120",
 		"doorman_dns_cache_max_entries 10000", "doorman_dns_cache_evictions_total 6",
 		"doorman_dnsbl_zone_suspended{zone=\"bl.example.net\"} 0",
-		"doorman_dnsbl_zone_suspended{zone=\"dead.example.net\"} 1" },
+		"doorman_dnsbl_zone_suspended{zone=\"dead.example.net\"} 1",
+		"doorman_dnsbl_zone_suspended{zone=\"slow.example.net\"} 0",
+		"doorman_dnsbl_zone_untested{zone=\"dead.example.net\"} 0",
+		"doorman_dnsbl_zone_untested{zone=\"slow.example.net\"} 1",
+		"doorman_dnsbl_zone_untested_total{zone=\"bl.example.net\"} 0",
+		"doorman_dnsbl_zone_untested_total{zone=\"slow.example.net\"} 4" },
 	  { NULL } },
 	{ "descriptors and configuration", st_process, {
 		"doorman_fd_limit 65536", "doorman_fds_open 40", "doorman_fd_shortages_total{user=\"dns\"} 1",
@@ -587,7 +595,7 @@ static const struct summary_row summary_rows[] = {
 		"messages: 7 scanned, 10 unscanned (spamd gave no verdict), 11 skipped\nspam scores: mean 5.0; 1 at most 5, 1 above\n",
 		"  unix:/run/spamd.sock                     0        52         1      YES    0.200\n",
 		"  127.0.0.1:783                            0         0         0    GTUBE        -\n",
-		"DNS: 300 queries: 120 sent, 150 cache hits, 30 joined in flight; 100 answers, 15 not found, 2 errors, 3 timeouts; 4 in flight now\nDNS cache: 120 of 10000 entries, 6 evictions\nDNS lists: bl.example.net ok, dead.example.net SUSPENDED\n",
+		"DNS: 300 queries: 120 sent, 150 cache hits, 30 joined in flight; 100 answers, 15 not found, 2 errors, 3 timeouts; 4 in flight now\nDNS cache: 120 of 10000 entries, 6 evictions\nDNS lists: bl.example.net ok, dead.example.net SUSPENDED, slow.example.net COULD NOT BE TESTED (in use) (no answer to 4 self-tests)\n",
 		"file descriptors: 40 open of limit 1024; could not be opened: 0 DNS, 0 spamd\n" },
 	  { "STOPPING", "FAILED", "WARNING" } },
 	{ "nothing happened", st_zero, {

@@ -171,24 +171,45 @@ struct rcpt_row {
 	int exempt, auth;
 	enum dm_rcpt_outcome want;
 	const char *check;           /* d.check after */
+	int first_exempt, can_reject;
+	enum dm_rcpt_addr addr;
+	const char *code;            /* d.code after a refusal; NULL: not checked */
 };
 
 static const struct rcpt_row rcpt_rows[] = {
-	{ "nothing found", DM_ACT_OFF, 0, 1, 0, 0, DM_RCPT_ACCEPT, "" },
-	{ "reject enforced", DM_ACT_REJECT, 0, 1, 0, 0, DM_RCPT_REJECT, "helo_non_fqdn" },
-	{ "tempfail enforced", DM_ACT_TEMPFAIL, 0, 1, 0, 0, DM_RCPT_DEFER, "helo_non_fqdn" },
-	{ "shadow", DM_ACT_SHADOW, 0, 1, 0, 0, DM_RCPT_SHADOW, "helo_non_fqdn" },
-	{ "exempt recipient passes a reject", DM_ACT_REJECT, 0, 1, 1, 0, DM_RCPT_EXEMPT, "helo_non_fqdn" },
-	{ "authenticated sender passes a reject", DM_ACT_REJECT, 0, 1, 0, 1, DM_RCPT_AUTH, "helo_non_fqdn" },
-	{ "exempt wins over authenticated (logged as exempt)", DM_ACT_REJECT, 0, 1, 1, 1, DM_RCPT_EXEMPT, "helo_non_fqdn" },
-	{ "exempt with nothing found is a plain accept", DM_ACT_OFF, 0, 1, 1, 0, DM_RCPT_ACCEPT, "" },
-	{ "same policy as the first: accepted", DM_ACT_OFF, 0, 0, 0, 0, DM_RCPT_ACCEPT, "" },
-	{ "another policy: split", DM_ACT_OFF, 1, 0, 0, 0, DM_RCPT_SPLIT, "policy_split" },
+	{ "nothing found", DM_ACT_OFF, 0, 1, 0, 0, DM_RCPT_ACCEPT, "", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "reject enforced", DM_ACT_REJECT, 0, 1, 0, 0, DM_RCPT_REJECT, "helo_non_fqdn", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "tempfail enforced", DM_ACT_TEMPFAIL, 0, 1, 0, 0, DM_RCPT_DEFER, "helo_non_fqdn", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "shadow", DM_ACT_SHADOW, 0, 1, 0, 0, DM_RCPT_SHADOW, "helo_non_fqdn", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "exempt recipient passes a reject", DM_ACT_REJECT, 0, 1, 1, 0, DM_RCPT_EXEMPT, "helo_non_fqdn", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "authenticated sender passes a reject", DM_ACT_REJECT, 0, 1, 0, 1, DM_RCPT_AUTH, "helo_non_fqdn", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "exempt wins over authenticated (logged as exempt)", DM_ACT_REJECT, 0, 1, 1, 1, DM_RCPT_EXEMPT, "helo_non_fqdn", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "exempt with nothing found is a plain accept", DM_ACT_OFF, 0, 1, 1, 0, DM_RCPT_ACCEPT, "", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "same policy as the first: accepted", DM_ACT_OFF, 0, 0, 0, 0, DM_RCPT_ACCEPT, "", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "another policy: split", DM_ACT_OFF, 1, 0, 0, 0, DM_RCPT_SPLIT, "policy_split", 0, 0, DM_RCPT_ADDR_OK, NULL },
 	{ "another policy, exempt: split all the same (no exemption for the message)", DM_ACT_OFF, 1, 0, 1, 0,
-	  DM_RCPT_SPLIT, "policy_split" },
+	  DM_RCPT_SPLIT, "policy_split", 0, 0, DM_RCPT_ADDR_OK, NULL },
 	{ "another policy, refused anyway: the refusal wins", DM_ACT_REJECT, 1, 0, 0, 0, DM_RCPT_REJECT,
-	  "helo_non_fqdn" },
-	{ "another policy, shadow: split", DM_ACT_SHADOW, 1, 0, 0, 0, DM_RCPT_SPLIT, "policy_split" },
+	  "helo_non_fqdn", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "another policy, shadow: split", DM_ACT_SHADOW, 1, 0, 0, 0, DM_RCPT_SPLIT, "policy_split", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	/* one verdict per message: exempt and not exempt never share one that spam may reject */
+	{ "exempt after a plain one: split", DM_ACT_OFF, 0, 0, 1, 0, DM_RCPT_SPLIT, "exempt_split", 0, 1, DM_RCPT_ADDR_OK, NULL },
+	{ "plain after an exempt one: split", DM_ACT_OFF, 0, 0, 0, 0, DM_RCPT_SPLIT, "exempt_split", 1, 1, DM_RCPT_ADDR_OK, NULL },
+	{ "exempt after exempt: accepted", DM_ACT_OFF, 0, 0, 1, 0, DM_RCPT_ACCEPT, "", 1, 1, DM_RCPT_ADDR_OK, NULL },
+	{ "exempt after plain, spam never rejected: accepted", DM_ACT_OFF, 0, 0, 1, 0, DM_RCPT_ACCEPT, "", 0, 0, DM_RCPT_ADDR_OK, NULL },
+	{ "exempt passing a refusal after plain: split", DM_ACT_REJECT, 0, 0, 1, 0, DM_RCPT_SPLIT, "exempt_split", 0, 1, DM_RCPT_ADDR_OK, NULL },
+	{ "plain refused after exempt: the refusal wins", DM_ACT_REJECT, 0, 0, 0, 0, DM_RCPT_REJECT, "helo_non_fqdn", 1, 1, DM_RCPT_ADDR_OK, NULL },
+	/* what cannot be read chooses no policy */
+	{ "unreadable address: deferred", DM_ACT_OFF, 0, 1, 0, 0, DM_RCPT_DEFER, "rcpt_unparsed", 0, 0,
+	  DM_RCPT_ADDR_BAD, "450" },
+	{ "unreadable even when exempt or authenticated", DM_ACT_OFF, 0, 1, 1, 1, DM_RCPT_DEFER, "rcpt_unparsed", 0, 0,
+	  DM_RCPT_ADDR_BAD, "450" },
+	{ "no domain: refused as Postfix does", DM_ACT_OFF, 0, 1, 0, 0, DM_RCPT_REJECT, "rcpt_non_fqdn", 0, 0,
+	  DM_RCPT_ADDR_NO_DOMAIN, "504" },
+	{ "no domain, exempt (postmaster): accepted", DM_ACT_OFF, 0, 1, 1, 0, DM_RCPT_ACCEPT, "", 0, 0,
+	  DM_RCPT_ADDR_NO_DOMAIN, NULL },
+	{ "no domain, authenticated: accepted", DM_ACT_OFF, 0, 1, 0, 1, DM_RCPT_ACCEPT, "", 0, 0,
+	  DM_RCPT_ADDR_NO_DOMAIN, NULL },
 };
 
 START_TEST(test_rcpt)
@@ -211,6 +232,10 @@ START_TEST(test_rcpt)
 	rc.rcpt = "postmaster@a.example";
 	rc.exempt = r->exempt;
 	rc.authenticated = r->auth;
+	rc.first_exempt = r->first_exempt;
+	rc.spam_can_reject = r->can_reject;
+	rc.addr = r->addr;
+	rc.addr_why = "unbalanced angle brackets";
 	o = dm_decide_rcpt(&rc, &d);
 	ck_assert_msg(o == r->want, "%s: outcome %d, want %d", r->name, o, r->want);
 	ck_assert_msg(strcmp(d.check, r->check) == 0, "%s: check '%s', want '%s'", r->name, d.check, r->check);
@@ -218,9 +243,14 @@ START_TEST(test_rcpt)
 	if (o == DM_RCPT_SPLIT) {
 		ck_assert_str_eq(d.code, "452");
 		ck_assert_str_eq(d.xcode, "4.5.3");
-		ck_assert_str_eq(d.text, "<postmaster@a.example>: Recipient address has another filtering policy "
-		                 "than the first; send it in a separate transaction");
+		if (strcmp(d.check, "policy_split") == 0)
+			ck_assert_str_eq(d.text, "<postmaster@a.example>: Recipient address has another filtering policy "
+			                 "than the first; send it in a separate transaction");
+		else
+			ck_assert_msg(strstr(d.text, "exempt from spam rejection") != NULL, "%s: %s", r->name, d.text);
 	}
+	if (r->code != NULL)
+		ck_assert_str_eq(d.code, r->code);
 	dm_policy_free(a);
 	dm_policy_free(b);
 }
