@@ -482,7 +482,7 @@ sfsistat dm_close(SMFICTX *ctx)
 		       c->cs.dns_ms, c->cs.wait_ms, c->msgs, c->rcpt_ok, c->rcpt_rejected, c->rcpt_deferred,
 		       (unsigned)(dm_now_ms() - c->t_connect), c->session);
 		if (c->cs.err[0] != '\0')
-			dm_log(LOG_ERR, "resolver: %s", c->cs.err);
+			dm_log(LOG_ERR, "resolver: %s session=%s", c->cs.err, c->session);
 	}
 	dm_smfi->setpriv(ctx, NULL);
 	conn_free(c);

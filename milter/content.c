@@ -479,7 +479,8 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 	m->sess = NULL;
 	dm_metrics_spamd(&a);
 	if (a.outcome != SPAMD_OK) {
-		dm_log(LOG_WARNING, "%s: spamd %s: %s", qid, spamd_outcome_name(a.outcome), a.error);
+		dm_log(LOG_WARNING, "%s: spamd %s: %s session=%s", qid, spamd_outcome_name(a.outcome), a.error,
+		       c->session);
 		return unscanned(c, ctx, qid, a.error, &a);
 	}
 
@@ -511,7 +512,7 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 		char reason[128];
 		snprintf(reason, sizeof(reason), "doorman: spam score %s >= %.1f", score, pol->quarantine_score);
 		if (dm_smfi->quarantine(ctx, reason) != MI_SUCCESS)
-			dm_log(LOG_WARNING, "%s: cannot quarantine", qid);
+			dm_log(LOG_WARNING, "%s: cannot quarantine session=%s", qid, c->session);
 	}
 	if (pol->spam_mode == DM_MODE_SHADOW && cv.would != DM_CONTENT_PASS) {
 		char what[40];

@@ -79,6 +79,11 @@ static const struct row rows[] = {
 	  LL_ACCEPT, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@session=abc|total_ms=1"),
 	R(DM "4XyZ2: accept: client=g[192.0.2.20] helo=<g> from=<a@s> rcpts=1 policy=default dnsbl=0 total_ms=1 session=ABC",
 	  LL_ACCEPT, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@session=ABC|session=ABC"),
+	R(DM "warning: 4XyZ4: spamd timeout: timeout after 60000 ms reading the reply from 127.0.0.1:783 session=6937a1d7001c9",
+	  LL_SPAMD_FAILURE, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@qid=4XyZ4|@zone=timeout|@text=timeout after 60000 ms reading the reply from 127.0.0.1:783|@session=6937a1d7001c9"),
+	R(DM "error: resolver: ares_init failed session=6937a1d7001c9", LL_RESOLVER_ERROR, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, "@text=ares_init failed|@session=6937a1d7001c9"),
 	/* a hostile HELO, escaped as the daemon writes it now: one value, no
 	 * fake key, nothing ends <...> or the reply early */
 	R(DM "NOQUEUE: reject: RCPT from x[192.0.2.66]: 501 5.5.2 <evil.example%20key=x%20to=%3Cvictim@a%3E%3B%20from=%3Cz%3E>: Helo command rejected: Invalid name; from=<a@b> to=<c@d> helo=<evil.example%20key=x%20to=%3Cvictim@a%3E%3B%20from=%3Cz%3E> policy=default check=helo_invalid session=6937a1c4003f2",
