@@ -367,13 +367,13 @@ void dm_connstage_findings(const struct dm_connstage *cs, char *out, size_t outl
 	out[0] = '\0';
 	for (i = 0; i < HELO_CHECK_COUNT && o < outlen; i++)
 		if (bits & HELO_BIT(i))
-			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "", helo_check_name((enum helo_check)i));
+			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "", dm_reply_key(i));
 	if (cs->collected && cs->findings.helo_dns_temp && o < outlen)
-		o += (size_t)snprintf(out + o, outlen - o, "%sdns_error", o ? "," : "");
+		o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "", dm_reply_key(DM_REPLY_HELO_DNS_ERROR));
 	for (i = 0; cs->collected && i < DM_RDNS_CHECK_COUNT && o < outlen; i++)
 		if (cs->findings.rdns & (1u << i))
-			o += (size_t)snprintf(out + o, outlen - o, "%srdns_%s", o ? "," : "",
-			                      dm_rdns_check_name((enum dm_rdns_check)i));
+			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "",
+			                      dm_reply_key(DM_REPLY_RDNS_NONE + i));
 	if (o == 0)
 		snprintf(out, outlen, "none");
 }

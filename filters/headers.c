@@ -557,6 +557,8 @@ int hdr_explain(char *out, size_t outlen, const struct hdr_explain *e)
 	explain_item(&w, "rdns", e->rdns, NULL);
 	if (e->spam != NULL)
 		explain_item(&w, "spam", e->spam, NULL);
+	if (e->session != NULL)
+		explain_item(&w, "session", e->session, NULL);
 	return w.cut ? 1 : 0;
 }
 

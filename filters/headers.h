@@ -91,8 +91,9 @@ int hdr_subject_tag(char *out, size_t outlen, const char *old, const char *tag);
 
 /* What X-Doorman says about a message (policy [spam] explain = yes). */
 struct hdr_explain {
+	const char *session;      /* the session id of the log lines, or NULL */
 	const char *policy;       /* the message's policy */
-	const char *helo;         /* the findings: "non_fqdn,unknown", "none" */
+	const char *helo;         /* the findings: "helo_non_fqdn,helo_unknown", "none" */
 	const char *helo_how;     /* how a refusing finding was let through: "shadow", "exempt",
 	                             "auth"; NULL: it was not (or there was none) */
 	int dnsbl;                /* the DNS list score */
@@ -101,8 +102,8 @@ struct hdr_explain {
 	const char *spam;         /* "6.3/5.0 tag", "unscanned", or NULL (no content stage) */
 };
 
-/* "policy=dest.example; findings=non_fqdn (shadow); dnsbl=2 (bl.example);
- * rdns=ok; spam=6.3/5.0 tag", folded at HDR_FOLD_WIDTH (from after
+/* "policy=dest.example; findings=helo_non_fqdn (shadow); dnsbl=2 (bl.example);
+ * rdns=ok; spam=6.3/5.0 tag; session=6937a1c4003f2", folded at HDR_FOLD_WIDTH (from after
  * "X-Doorman: ") between items. Every member is cleaned and bounded by
  * HDR_FIELD_MAX; a NULL spam or zones is left out. Cut between items. */
 int hdr_explain(char *out, size_t outlen, const struct hdr_explain *e);

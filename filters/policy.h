@@ -92,7 +92,9 @@ const char *dm_mode_name(enum dm_mode m);
 const char *dm_rdns_check_name(enum dm_rdns_check c);   /* "none", "mismatch" */
 /* The action that uses reply i of pol (DM_ACT_OFF for the DNS-error reply when it passes). */
 enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i);
-/* The config/log key of reply i: "helo_non_fqdn", "dnsbl", "rdns_none" ... */
+/* The one name of finding (reply) i: "helo_non_fqdn", "dnsbl", "rdns_none" ...
+ * It is the [replies] key, the log lines' check= and findings= items, the
+ * metrics' check label and X-Doorman's findings= item: use it for all. */
 const char *dm_reply_key(int i);
 
 /* Print the policy in policy file syntax (every key, after inheritance). */

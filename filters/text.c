@@ -5,6 +5,7 @@
  * never lets CR, LF or NUL through into a log line or an SMTP reply.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,50 @@ char *dm_cleans(char *dst, size_t dstsize, const char *src, size_t max)
 	if (src == NULL)
 		src = "";
 	return dm_clean(dst, dstsize, src, strnlen(src, max), max);
+}
+
+/* Bytes a log value writes as %XX: blanks and controls (a value then never
+ * holds " key="), the characters that end or quote a value or a reply
+ * ('<' '>' ';' quotes '\\'), '%' itself (so the escaping reads back), and
+ * 8-bit bytes. */
+static int log_escaped(unsigned char c)
+{
+	return c <= 0x20 || c >= 0x7f || c == '%' || c == '<' || c == '>' || c == ';' ||
+	       c == '"' || c == '\'' || c == '\\';
+}
+
+char *dm_logval(char *dst, size_t dstsize, const char *src, size_t max)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, o = 0;
+
+	if (dstsize == 0)
+		return dst;
+	for (i = 0; src != NULL && i < max && src[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (!log_escaped(c)) {
+			if (o + 1 >= dstsize)
+				break;
+			dst[o++] = (char)c;
+			continue;
+		}
+		if (o + 3 >= dstsize)
+			break;
+		dst[o++] = '%';
+		dst[o++] = hex[c >> 4];
+		dst[o++] = hex[c & 15];
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+char *dm_session_id(char *dst, size_t dstsize, uint64_t seconds, uint32_t seq)
+{
+	if (dstsize > 0)
+		snprintf(dst, dstsize, "%08lx%05lx", (unsigned long)(seconds & 0xffffffffu),
+		         (unsigned long)(seq & 0xfffffu));
+	return dst;
 }
 
 char *dm_lower(char *s)

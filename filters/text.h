@@ -10,6 +10,7 @@
 #define DOORMAN_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Copy at most max bytes of src[0..len) into dst (size dstsize, always
  * terminated). Bytes below 0x20, 0x7f and 8-bit bytes become '?', so the
@@ -18,6 +19,19 @@ char *dm_clean(char *dst, size_t dstsize, const char *src, size_t len, size_t ma
 
 /* Same for a NUL-terminated src (NULL is taken as ""). */
 char *dm_cleans(char *dst, size_t dstsize, const char *src, size_t max);
+
+/* A value for a log line: at most max bytes of the NUL-terminated src
+ * (NULL is ""), with blanks, controls, 8-bit bytes and % < > ; " ' \\
+ * written as %XX (uppercase hex), so no value holds " key=", ends a
+ * "<...>" or a reply early, or reads as two fields. Never cuts an escape:
+ * 3 * max + 1 bytes of dst always suffice. Returns dst. */
+char *dm_logval(char *dst, size_t dstsize, const char *src, size_t max);
+
+/* The session id of the log lines: 8 hex digits of the seconds (mod 2^32)
+ * and 5 of seq (mod 2^20), lowercase: "6937a1c4003f2". DM_SESSION_ID_SIZE
+ * bytes suffice. Returns dst. */
+#define DM_SESSION_ID_SIZE 14
+char *dm_session_id(char *dst, size_t dstsize, uint64_t seconds, uint32_t seq);
 
 /* Lowercase ASCII in place; returns s. */
 char *dm_lower(char *s);

@@ -51,7 +51,6 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 {
 	struct dm_reply_vars v = *vars;
 	enum dm_action eff, would;
-	char name[32];
 	int i;
 
 	memset(out, 0, sizeof(*out));
@@ -64,13 +63,12 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 		effective(pol->helo_mode, pol->helo_action[i], &pol->reply[i], &eff, &would);
 		if (eff == DM_ACT_OFF)
 			continue;
-		snprintf(name, sizeof(name), "helo_%s", helo_check_name((enum helo_check)i));
-		consider(out, eff, would, i, name);
+		consider(out, eff, would, i, dm_reply_key(i));
 	}
 	if (f->helo_dns_temp && !(f->helo & HELO_BIT(HELO_UNKNOWN))) {
 		effective(pol->helo_mode, pol->helo_dns_error, &pol->reply[DM_REPLY_HELO_DNS_ERROR], &eff, &would);
 		if (eff != DM_ACT_OFF)
-			consider(out, eff, would, DM_REPLY_HELO_DNS_ERROR, "helo_dns_error");
+			consider(out, eff, would, DM_REPLY_HELO_DNS_ERROR, dm_reply_key(DM_REPLY_HELO_DNS_ERROR));
 	}
 	if (f->dnsbl_score >= pol->dnsbl_threshold && f->dnsbl_score > 0) {
 		effective(pol->dnsbl_mode, pol->dnsbl_action, &pol->reply[DM_REPLY_DNSBL], &eff, &would);
@@ -81,9 +79,8 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 		if (!(f->rdns & (1u << i)))
 			continue;
 		effective(pol->rdns_mode, pol->rdns_action[i], &pol->reply[DM_REPLY_RDNS_NONE + i], &eff, &would);
-		snprintf(name, sizeof(name), "rdns_%s", dm_rdns_check_name((enum dm_rdns_check)i));
 		if (eff != DM_ACT_OFF)
-			consider(out, eff, would, DM_REPLY_RDNS_NONE + i, name);
+			consider(out, eff, would, DM_REPLY_RDNS_NONE + i, dm_reply_key(DM_REPLY_RDNS_NONE + i));
 	}
 	if (out->reply < 0) {
 		out->action = DM_ACT_OFF;

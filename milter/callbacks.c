@@ -156,9 +156,11 @@ sfsistat dm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	dm_metrics_session(DM_MSESS_OPENED);
 	c->cfg = dm_snapshot_pin();
 	c->t_connect = dm_now_ms();
+	dm_log_session(c->session, sizeof(c->session));
 	known = client_addr(hostaddr, &client) == 0;
 	dm_connstage_init(&c->cs, c->cfg, dm_dns_cache(), known ? &client : NULL);
 	dm_cleans(c->client_name, sizeof(c->client_name), hostname ? hostname : "unknown", LOG_MAX);
+	dm_logval(c->client_log, sizeof(c->client_log), c->client_name, LOG_MAX);
 	if (known)
 		dm_addr_format(&client, c->client_ip, sizeof(c->client_ip));
 	else
@@ -187,13 +189,14 @@ sfsistat dm_helo(SMFICTX *ctx, char *helohost)
 		return SMFIS_TEMPFAIL;
 	/* A second HELO (after STARTTLS, or a client changing its mind) starts over. */
 	dm_cleans(c->helo, sizeof(c->helo), h, LOG_MAX);
+	dm_logval(c->helo_log, sizeof(c->helo_log), c->helo, LOG_MAX);
 	dm_connstage_poll(&c->cs);
 	dm_connstage_helo(&c->cs, h, strlen(h));
 	if (c->cs.helo_capped && !c->capped_logged) {
 		c->capped_logged = 1;
 		dm_log(LOG_NOTICE, "helo: client=%s[%s] helo=<%s> is the HELO name number %u of the session: "
-		       "names after the first %d distinct ones are judged without DNS (dns=capped)",
-		       c->client_name, c->client_ip, c->helo, c->cs.helo_count, DM_HELO_NAMES_MAX);
+		       "names after the first %d distinct ones are judged without DNS (dns=capped) session=%s",
+		       c->client_log, c->client_ip, c->helo_log, c->cs.helo_count, DM_HELO_NAMES_MAX, c->session);
 	}
 	return SMFIS_CONTINUE;
 }
@@ -232,7 +235,9 @@ sfsistat dm_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_TEMPFAIL;
 	c->msg->t_start = dm_now_ms();
 	read_sender(ctx, f, c->msg->from, sizeof(c->msg->from));
+	dm_logval(c->msg->from_log, sizeof(c->msg->from_log), c->msg->from, LOG_MAX);
 	dm_symval(ctx, "{auth_authen}", c->msg->auth, sizeof(c->msg->auth), LOG_MAX);
+	dm_logval(c->msg->auth_log, sizeof(c->msg->auth_log), c->msg->auth, LOG_MAX);
 	c->msgs++;
 	dm_connstage_poll(&c->cs);
 	return SMFIS_CONTINUE;
@@ -287,13 +292,13 @@ static void read_rcpt(SMFICTX *ctx, const char *arg, struct rcpt_read *r)
 static void log_rcpt(struct connctx *c, SMFICTX *ctx, const char *what, const struct dm_decision *d,
                      const char *rcpt, const struct dm_policy *pol, const char *extra)
 {
-	char qid[40], to[LOG_MAX + 1];
+	char qid[40], to[LOG_VAL];
 
 	queue_id(ctx, qid, sizeof(qid));
-	dm_cleans(to, sizeof(to), rcpt, LOG_MAX);
-	dm_log(LOG_INFO, "%s: %s: RCPT from %s[%s]: %s %s %s; from=<%s> to=<%s> helo=<%s> policy=%s check=%s%s",
-	       qid, what, c->client_name, c->client_ip, d->code, d->xcode, d->text,
-	       c->msg ? c->msg->from : "", to, c->helo, pol->name, d->check, extra);
+	dm_logval(to, sizeof(to), rcpt, LOG_MAX);
+	dm_log(LOG_INFO, "%s: %s: RCPT from %s[%s]: %s %s %s; from=<%s> to=<%s> helo=<%s> policy=%s check=%s%s "
+	       "session=%s", qid, what, c->client_log, c->client_ip, d->code, d->xcode, d->text,
+	       c->msg ? c->msg->from_log : "", to, c->helo_log, pol->name, d->check, extra, c->session);
 }
 
 /* Zones that answer error codes or outside 127/8 are misconfigured or refuse
@@ -309,9 +314,9 @@ static void warn_zones(struct connctx *c)
 	for (i = 0; i < c->cs.nzones; i++) {
 		const struct dm_zone_outcome *z = &c->cs.zones[i];
 		if (z->verdict == DNSBL_ERROR_CODE || z->verdict == DNSBL_BAD_ANSWER)
-			dm_log(LOG_WARNING, "dnsbl zone %s answered %s for client [%s]: %s, not a listing",
+			dm_log(LOG_WARNING, "dnsbl zone %s answered %s for client [%s]: %s, not a listing session=%s",
 			       z->zone->name, dm_addr_format(&z->which, ip, sizeof(ip)), c->client_ip,
-			       z->verdict == DNSBL_ERROR_CODE ? "an error code" : "outside 127.0.0.0/8");
+			       z->verdict == DNSBL_ERROR_CODE ? "an error code" : "outside 127.0.0.0/8", c->session);
 	}
 }
 
@@ -324,7 +329,7 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	struct dm_reply_vars vars;
 	enum dm_rcpt_outcome o;
 	struct rcpt_read r;
-	char extra[LOG_MAX + 48];
+	char extra[LOG_VAL + 48];
 	const char *rcpt = r.text;
 
 	if (c == NULL || c->msg == NULL)
@@ -344,7 +349,7 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	warn_zones(c);
 
 	memset(&vars, 0, sizeof(vars));
-	vars.helo = c->helo;
+	vars.helo = c->helo_log;
 	vars.client = c->client_ip;
 	dm_decide_connect(rc.pol, &c->cs.findings, &vars, &d);
 	o = dm_decide_rcpt(&rc, &d);
@@ -371,7 +376,7 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 		log_rcpt(c, ctx, "pass", &d, rcpt, rc.pol, " exempt=recipient");
 		break;
 	case DM_RCPT_AUTH:
-		snprintf(extra, sizeof(extra), " exempt=auth sasl_username=%s", c->msg->auth);
+		snprintf(extra, sizeof(extra), " exempt=auth sasl_username=%s", c->msg->auth_log);
 		log_rcpt(c, ctx, "pass", &d, rcpt, rc.pol, extra);
 		break;
 	case DM_RCPT_SHADOW:
@@ -433,13 +438,13 @@ sfsistat dm_eom(SMFICTX *ctx)
 		dm_metrics_skipped();
 		if (c->msg->policy != NULL && c->msg->policy->explain)
 			dm_content_explain(c, ctx, NULL);
-		dm_log(LOG_INFO, "%s: accept: client=%s[%s] helo=<%s> from=<%s> rcpts=%u policy=%s dnsbl=%d%s%s%s%s%s total_ms=%u",
-		       qid, c->client_name, c->client_ip, c->helo, c->msg->from, c->msg->rcpt_ok,
+		dm_log(LOG_INFO, "%s: accept: client=%s[%s] helo=<%s> from=<%s> rcpts=%u policy=%s dnsbl=%d%s%s%s%s%s "
+		       "total_ms=%u session=%s", qid, c->client_log, c->client_ip, c->helo_log, c->msg->from_log, c->msg->rcpt_ok,
 		       c->msg->policy ? c->msg->policy->name : "-", c->cs.findings.dnsbl_score,
 		       c->msg->policy && dm_allowlisted(c->msg->policy, &c->cs.findings) ? " allowlisted=yes" : "",
 		       c->msg->shadowed[0] ? " shadowed=" : "", c->msg->shadowed,
-		       c->msg->auth[0] ? " sasl_username=" : "", c->msg->auth,
-		       (unsigned)(dm_now_ms() - c->msg->t_start));
+		       c->msg->auth[0] ? " sasl_username=" : "", c->msg->auth_log,
+		       (unsigned)(dm_now_ms() - c->msg->t_start), c->session);
 	}
 	msg_free(c);
 	return rc;
@@ -465,19 +470,19 @@ sfsistat dm_close(SMFICTX *ctx)
 	if (c->cfg == NULL) {
 		/* made at negotiation, closed before CONNECT: nothing happened to log */
 	} else if (c->trusted) {
-		dm_log(LOG_INFO, "close: client=%s[%s] trusted=yes total_ms=%u", c->client_name, c->client_ip,
-		       (unsigned)(dm_now_ms() - c->t_connect));
+		dm_log(LOG_INFO, "close: client=%s[%s] trusted=yes total_ms=%u session=%s", c->client_log, c->client_ip,
+		       (unsigned)(dm_now_ms() - c->t_connect), c->session);
 	} else {
 		dm_connstage_findings(&c->cs, found, sizeof(found));
 		dm_metrics_findings(&c->cs);
 		dm_log(LOG_INFO, "close: client=%s[%s] helo=<%s> helos=%u findings=%s dns=%s dnsbl=%d zones=%s rdns=%s "
-		       "dns_ms=%u wait_ms=%u msgs=%u rcpt_ok=%u rcpt_rejected=%u rcpt_deferred=%u total_ms=%u",
-		       c->client_name, c->client_ip, c->helo, c->cs.helo_count, found, c->cs.helo_dns,
+		       "dns_ms=%u wait_ms=%u msgs=%u rcpt_ok=%u rcpt_rejected=%u rcpt_deferred=%u total_ms=%u session=%s",
+		       c->client_log, c->client_ip, c->helo_log, c->cs.helo_count, found, c->cs.helo_dns,
 		       c->cs.findings.dnsbl_score, c->cs.dnsbl_log[0] ? c->cs.dnsbl_log : "-", c->cs.rdns,
 		       c->cs.dns_ms, c->cs.wait_ms, c->msgs, c->rcpt_ok, c->rcpt_rejected, c->rcpt_deferred,
-		       (unsigned)(dm_now_ms() - c->t_connect));
+		       (unsigned)(dm_now_ms() - c->t_connect), c->session);
 		if (c->cs.err[0] != '\0')
-			dm_log(LOG_ERR, "resolver: %s", c->cs.err);
+			dm_log(LOG_ERR, "resolver: %s session=%s", c->cs.err, c->session);
 	}
 	dm_smfi->setpriv(ctx, NULL);
 	conn_free(c);

@@ -12,15 +12,19 @@
 #include "connstage.h"
 #include "envelope.h"
 #include "spamd.h"
+#include "text.h"
 
 #define LOG_MAX 100             /* bound on any outside text in a log line */
+#define LOG_VAL (3 * LOG_MAX + 1) /* the same text written by dm_logval() */
 
 #define XSPAM_NAMES 17        /* our 6 names and 11 others */
 
 struct msgctx {
 	char from[LOG_MAX + 1];
+	char from_log[LOG_VAL];       /* from, as log lines write it (dm_logval) */
 	char rcpt[256];               /* first accepted recipient (spamd_user %r/%d) */
 	char auth[LOG_MAX + 1];       /* {auth_authen}; "" = not authenticated */
+	char auth_log[LOG_VAL];
 	const struct dm_policy *policy;   /* of the first accepted recipient */
 	unsigned rcpt_ok, rcpt_rejected, rcpt_deferred;
 	char shadowed[32];            /* check name that was shadowed, for the summary */
@@ -49,8 +53,11 @@ struct connctx {
 	struct dm_config *cfg;
 	char client_ip[64];
 	char client_name[LOG_MAX + 1];
+	char client_log[LOG_VAL];     /* client_name, as log lines write it */
+	char session[DM_SESSION_ID_SIZE];   /* session= on every line of the connection */
 	int trusted;
-	char helo[LOG_MAX + 1];       /* cleaned, for logs and replies */
+	char helo[LOG_MAX + 1];       /* cleaned, for the Received header */
+	char helo_log[LOG_VAL];       /* helo, as log lines and replies write it (dm_logval) */
 	struct dm_connstage cs;
 	int warned;                   /* zone problems logged (once per connection) */
 	int skip_ok;                  /* the MTA understands SMFIS_SKIP */

@@ -320,14 +320,14 @@ static void log_scan(struct connctx *c, const char *qid, const char *action, con
 
 	dm_cleans(why, sizeof(why), reason, LOG_MAX);
 	dm_log(LOG_INFO, "%s: scan: client=%s[%s] helo=<%s> from=<%s> rcpts=%u policy=%s dnsbl=%d score=%s "
-	       "action=%s%s%.300s spamd=%s spamd_ms=%u size=%lu%s%s%s%s%s total_ms=%u check=%s%s%s",
-	       qid, c->client_name, c->client_ip, c->helo, m->from, m->rcpt_ok, policy_of(c)->name,
+	       "action=%s%s%.300s spamd=%s spamd_ms=%u size=%lu%s%s%s%s%s total_ms=%u check=%s session=%s%s%s",
+	       qid, c->client_log, c->client_ip, c->helo_log, m->from_log, m->rcpt_ok, policy_of(c)->name,
 	       c->cs.findings.dnsbl_score, score, action, tests && *tests ? " tests=" : "", tests ? tests : "",
 	       a && a->backend[0] ? a->backend : "-", a ? a->elapsed_ms : 0, m->size,
 	       a && a->truncated >= 2 ? (a->truncated == 2 ? " truncated=stalled" : " truncated=busy")
 	       : m->skipping ? " truncated=yes" : "", m->shadowed[0] ? " shadowed=" : "", m->shadowed,
-	       m->auth[0] ? " sasl_username=" : "", m->auth, (unsigned)(dm_now_ms() - m->t_start), check,
-	       why[0] ? " reason=" : "", why);
+	       m->auth[0] ? " sasl_username=" : "", m->auth_log, (unsigned)(dm_now_ms() - m->t_start), check,
+	       c->session, why[0] ? " reason=" : "", why);
 }
 
 /* Set the policy's reply i (%r reason, %s score) for the end of data. */
@@ -339,7 +339,7 @@ static void set_reply(struct connctx *c, SMFICTX *ctx, int i, const char *reason
 	char text[512];
 
 	memset(&vars, 0, sizeof(vars));
-	vars.helo = c->helo;
+	vars.helo = c->helo_log;
 	vars.client = c->client_ip;
 	vars.reason = reason;
 	vars.score = score;
@@ -434,6 +434,7 @@ void dm_content_explain(struct connctx *c, SMFICTX *ctx, const char *spam)
 		delete_xspam(c->msg, ctx);     /* the content stage deleted them already */
 	dm_connstage_findings(&c->cs, found, sizeof(found));
 	memset(&e, 0, sizeof(e));
+	e.session = c->session;
 	e.policy = policy_of(c)->name;
 	e.helo = found;
 	e.helo_how = c->msg->rcpt_how[0] ? c->msg->rcpt_how : NULL;
@@ -478,7 +479,8 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 	m->sess = NULL;
 	dm_metrics_spamd(&a);
 	if (a.outcome != SPAMD_OK) {
-		dm_log(LOG_WARNING, "%s: spamd %s: %s", qid, spamd_outcome_name(a.outcome), a.error);
+		dm_log(LOG_WARNING, "%s: spamd %s: %s session=%s", qid, spamd_outcome_name(a.outcome), a.error,
+		       c->session);
 		return unscanned(c, ctx, qid, a.error, &a);
 	}
 
@@ -510,7 +512,7 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 		char reason[128];
 		snprintf(reason, sizeof(reason), "doorman: spam score %s >= %.1f", score, pol->quarantine_score);
 		if (dm_smfi->quarantine(ctx, reason) != MI_SUCCESS)
-			dm_log(LOG_WARNING, "%s: cannot quarantine", qid);
+			dm_log(LOG_WARNING, "%s: cannot quarantine session=%s", qid, c->session);
 	}
 	if (pol->spam_mode == DM_MODE_SHADOW && cv.would != DM_CONTENT_PASS) {
 		char what[40];

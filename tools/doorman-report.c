@@ -67,6 +67,8 @@ struct run {
 	struct stats st;
 	struct report_opts o;
 	struct year_guess year;
+	const char *session;          /* --session: print this connection's lines, no report */
+	unsigned long session_lines;
 };
 
 static void one_line(struct run *r, const char *p, size_t n, int cut)
@@ -92,6 +94,14 @@ static void one_line(struct run *r, const char *p, size_t n, int cut)
 	if ((r->o.has_since || r->o.has_until) &&
 	    (!has_time || (r->o.has_since && t < r->o.since) || (r->o.has_until && t >= r->o.until))) {
 		r->st.outside++;
+		return;
+	}
+	if (r->session != NULL) {
+		if (ll_eq(l.session, r->session)) {
+			fwrite(p, 1, l.line.n, stdout);
+			putchar('\n');
+			r->session_lines++;
+		}
 		return;
 	}
 	if (cut)        /* what it said is incomplete */
@@ -135,7 +145,7 @@ static int read_input(struct run *r, const char *path)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: doorman-report [--json] [--html FILE] [--since WHEN] [--until WHEN]\n"
-	        "                      [--domain DOMAIN] [--top N] [--year YEAR] [FILE...]\n"
+	        "                      [--domain DOMAIN] [--top N] [--year YEAR] [--session ID] [FILE...]\n"
 	        "  FILE       doorman's log (syslog, RFC 5424, journalctl -o short-iso, or doorman's\n"
 	        "             stderr), plain, gzip or zstd; none or \"-\": standard input\n"
 	        "  --json     JSON on standard output instead of text (schema %d)\n"
@@ -144,7 +154,8 @@ static void usage(FILE *f)
 	        "  --until W  only lines before W\n"
 	        "  --domain D only recipient and message lines of policy D\n"
 	        "  --top N    rows of the top tables (default 10, at most 1000)\n"
-	        "  --year Y   year of the first syslog time stamp that has none (default: guessed)\n",
+	        "  --year Y   year of the first syslog time stamp that has none (default: guessed)\n"
+	        "  --session ID  print the lines of one connection (session=ID) instead of a report\n",
 	        REPORT_SCHEMA);
 }
 
@@ -185,7 +196,8 @@ static int options(int argc, char **argv, struct run *r, struct cli *c)
 		{ "since", required_argument, NULL, 's' }, { "until", required_argument, NULL, 'u' },
 		{ "domain", required_argument, NULL, 'd' }, { "top", required_argument, NULL, 'n' },
 		{ "year", required_argument, NULL, 'y' }, { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+		{ "version", no_argument, NULL, 'V' }, { "session", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
@@ -200,6 +212,7 @@ static int options(int argc, char **argv, struct run *r, struct cli *c)
 		case 'd': r->o.domain = optarg; break;
 		case 'n': bad = parse_int("--top", optarg, 1, 1000, &r->o.top); break;
 		case 'y': bad = parse_int("--year", optarg, 1970, 9999, &r->year.fixed); break;
+		case 'S': r->session = optarg; break;
 		case 'h': usage(stdout); return -2;
 		case 'V': printf("doorman-report %s\n", PACKAGE_VERSION); return -2;
 		default: usage(stderr); return -1;
@@ -262,6 +275,12 @@ int main(int argc, char **argv)
 			r.o.input_errors++;
 	if (r.o.input_errors)
 		rc = EXIT_INPUT;
+	if (r.session != NULL) {
+		if (fflush(stdout) != 0 || ferror(stdout))
+			rc = EXIT_OUTPUT;
+		stats_free(&r.st);
+		return rc;
+	}
 	if ((c.json ? report_json(stdout, &r.st, &r.o) : report_text(stdout, &r.st, &r.o)) < 0) {
 		fprintf(stderr, "doorman-report: cannot write the report\n");
 		rc = EXIT_OUTPUT;

@@ -116,6 +116,7 @@ enum ll_key ll_key_id(const char *k, size_t n)
 	case 's':
 		K("score", LLK_SCORE); K("spamd", LLK_SPAMD); K("spamd_ms", LLK_SPAMD_MS); K("size", LLK_SIZE);
 		K("shadow", LLK_SHADOW); K("shadowed", LLK_SHADOWED); K("skipped_for_ms", LLK_SKIPPED_FOR_MS);
+		K("session", LLK_SESSION);
 		break;
 	case 't': K("to", LLK_TO); K("total_ms", LLK_TOTAL_MS); K("trusted", LLK_TRUSTED); break;
 	case 'w': K("wait_ms", LLK_WAIT_MS); break;
@@ -465,9 +466,26 @@ static void parse_message(const char *p, const char *e, struct logline *l)
 	}
 }
 
+/* " session=ID" (lowercase hex) that ends the line: the daemon writes it
+ * last on a connection's lines (the scan line: before reason=, a field).
+ * No outside value can end a line with it: values hold no blanks. Sets
+ * l->session and returns the end of the line before it; e if none. */
+static const char *trailing_session(const char *m, const char *e, struct logline *l)
+{
+	const char *p = e;
+
+	while (p > m && (IS_DIGIT(p[-1]) || (p[-1] >= 'a' && p[-1] <= 'f')))
+		p--;
+	if (p == e || e - p > 32 || p - m < 9 || memcmp(p - 9, " session=", 9) != 0)
+		return e;
+	l->session.p = p;
+	l->session.n = (size_t)(e - p);
+	return p - 9;
+}
+
 void ll_parse(const char *line, size_t len, struct logline *l)
 {
-	const char *e = line + len, *m;
+	const char *e = line + len, *m, *q;
 	int ours;
 
 	memset(l, 0, offsetof(struct logline, field));
@@ -493,7 +511,11 @@ void ll_parse(const char *line, size_t len, struct logline *l)
 		malformed(l, "empty message");
 		return;
 	}
-	parse_message(m, e, l);
+	/* the scan line ends with reason= (free text) or session=, a field */
+	q = queue_id(m, e);
+	parse_message(m, q != NULL && ll_starts(q + 2, e, "scan: ") ? e : trailing_session(m, e, l), l);
+	if (l->session.p == NULL && l->kind != LL_MALFORMED)
+		l->session = ll_get(l, LLK_SESSION);
 }
 
 int ll_long(struct ll_slice s, long *out)

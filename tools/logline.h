@@ -101,7 +101,7 @@ enum ll_key {
 	LLK_SHADOWED, LLK_SCORE, LLK_SPAMD, LLK_SPAMD_MS, LLK_SIZE, LLK_TOTAL_MS, LLK_RCPTS,
 	LLK_DNS, LLK_DNS_MS, LLK_WAIT_MS, LLK_ZONES, LLK_TRUSTED, LLK_MSGS, LLK_RCPT_OK,
 	LLK_RCPT_REJECTED, LLK_RCPT_DEFERRED, LLK_REQUESTS, LLK_FAILURES, LLK_IN_FLIGHT,
-	LLK_SKIPPED_FOR_MS, LLK_REASON, LLK_COUNT
+	LLK_SKIPPED_FOR_MS, LLK_REASON, LLK_SESSION, LLK_COUNT
 };
 
 struct ll_field {
@@ -119,6 +119,8 @@ struct logline {
 	struct ll_slice line;         /* the whole line, without its line end */
 	struct ll_slice msg;          /* the message after "doorman[pid]: " */
 	struct ll_slice qid;          /* NOQUEUE or the MTA's queue id, if the kind has one */
+	struct ll_slice session;      /* session=ID of a connection's line; p NULL: none (lines
+	                               * of versions before the ids, lines not about one session) */
 	enum ll_rcpt rcpt;            /* LL_RCPT */
 	struct ll_slice client_name;  /* LL_RCPT, LL_ACCEPT, LL_SCAN, LL_CLOSE */
 	struct ll_slice client_ip;    /* idem, and LL_ZONE_ANSWER */

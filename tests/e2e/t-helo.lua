@@ -35,7 +35,7 @@ local rows = {
 	{ 19, "[192.0.2.43]", "192.0.2.43", "txtonly.test.example.net", R, "check=helo_unknown" },
 	{ 20, "[192.0.2.44]", "192.0.2.44", "a.test.example.net.", C },
 	{ 21, "[192.0.2.45]", "192.0.2.45", "x.refused.test.example.net", C },
-	{ 22, "[192.0.2.46]", "192.0.2.46", "%s%n%x.example", R, "<%s%n%x.example>: Helo command rejected: Invalid name" },
+	{ 22, "[192.0.2.46]", "192.0.2.46", "%s%n%x.example", R, "<%25s%25n%25x.example>: Helo command rejected: Invalid name" },
 }
 for _, row in ipairs(rows) do
 	local id, host, ip, helo, want = row[1], row[2], row[3], row[4], row[5]

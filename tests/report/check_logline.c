@@ -5,7 +5,7 @@
  * CRs count), the kind, the frame's format, the time as written (or NULL
  * for none), the pid, and "key=value" expectations separated by '|': keys
  * are the line's fields, or @qid @name @ip @reply @zone @text @rcpt @why
- * @level @msg @n1 @n2 @n3 for the parsed slices (@zone is the name slice,
+ * @level @msg @session @n1 @n2 @n3 for the parsed slices (@zone is the name slice,
  * @nK the K-th number of a fixed sentence; "key=" expects an empty value,
  * "!key" expects the field to be absent).
  */
@@ -53,6 +53,46 @@ static const struct row rows[] = {
 	R("2026-12-01T07:59:40.123 doorman[812]: stopping", LL_STOPPING, LL_FMT_STDERR, "2026-12-01 07:59:40.123", 812, ""),
 	R("2026-12-01T07:59:40.123 doorman[812]: stopping\r", LL_STOPPING, LL_FMT_STDERR, "2026-12-01 07:59:40.123", 812, ""),
 	R("<30>Dec  1 05:38:01 mx doorman[812]: stopping", LL_STOPPING, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, ""),
+
+	/* session ids (every line of a connection ends with session=, the scan
+	 * line has it before reason=); lines of earlier versions have none */
+	R(DM RCPT_HELO " session=6937a1c4003f2", LL_RCPT, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@session=6937a1c4003f2|check=helo_non_fqdn|policy=default|to=c@d.example"),
+	R(DM RCPT_HELO, LL_RCPT, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "!@session|!session|check=helo_non_fqdn"),
+	R(DM "close: client=a[192.0.2.1] helo=<a.example> helos=1 findings=helo_non_fqdn,helo_unknown,helo_dns_error dns=timeout dnsbl=0 zones=- rdns=- dns_ms=1 wait_ms=0 msgs=1 rcpt_ok=1 rcpt_rejected=0 rcpt_deferred=0 total_ms=5 session=6937a1c4003f2",
+	  LL_CLOSE, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@session=6937a1c4003f2|findings=helo_non_fqdn,helo_unknown,helo_dns_error|total_ms=5"),
+	R(DM "close: client=localhost[10.1.2.3] trusted=yes total_ms=0 session=00000000fffff", LL_CLOSE, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, "@session=00000000fffff|trusted=yes|total_ms=0"),
+	R(DM "4XyZ8: scan: client=g[192.0.2.20] helo=<g> from=<a@s> rcpts=1 policy=default dnsbl=0 score=- action=unscanned spamd=- spamd_ms=0 size=6595 total_ms=3 check=spam_error session=6937a1c4003f2 reason=connect to unix:/run/spamd.sock: No such file or directory",
+	  LL_SCAN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@session=6937a1c4003f2|check=spam_error|reason=connect to unix:/run/spamd.sock: No such file or directory"),
+	R(DM "4XyZ9: scan: client=g[192.0.2.20] helo=<g> from=<a@s> rcpts=1 policy=default dnsbl=0 score=- action=unscanned spamd=- spamd_ms=0 size=1 total_ms=3 check=spam_error reason=x session=6937a1c4003f2",
+	  LL_SCAN, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "!@session|reason=x session=6937a1c4003f2"),
+	R(DM "warning: dnsbl zone err.example answered 127.255.255.254 for client [192.0.2.66]: an error code, not a listing session=6937a1c4003f2",
+	  LL_ZONE_ANSWER, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@zone=err.example|@text=127.255.255.254|@ip=192.0.2.66|@session=6937a1c4003f2"),
+	R(DM "helo: client=flood.example.org[192.0.2.50] helo=<h4.flood.example.org> is the HELO name number 4 of the session: names after the first 3 distinct ones are judged without DNS (dns=capped) session=6937a1c4003f2",
+	  LL_HELO_CAPPED, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@text=h4.flood.example.org|@n1=4|@session=6937a1c4003f2"),
+	R(DM "4XyZ2: accept: client=g[192.0.2.20] helo=<g> from=<a@s> rcpts=1 policy=default dnsbl=0 total_ms=1 session=abc",
+	  LL_ACCEPT, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@session=abc|total_ms=1"),
+	R(DM "4XyZ2: accept: client=g[192.0.2.20] helo=<g> from=<a@s> rcpts=1 policy=default dnsbl=0 total_ms=1 session=ABC",
+	  LL_ACCEPT, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812, "@session=ABC|session=ABC"),
+	R(DM "warning: 4XyZ4: spamd timeout: timeout after 60000 ms reading the reply from 127.0.0.1:783 session=6937a1d7001c9",
+	  LL_SPAMD_FAILURE, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "@qid=4XyZ4|@zone=timeout|@text=timeout after 60000 ms reading the reply from 127.0.0.1:783|@session=6937a1d7001c9"),
+	R(DM "error: resolver: ares_init failed session=6937a1d7001c9", LL_RESOLVER_ERROR, LL_FMT_BSD,
+	  "0000-12-01 05:38:01.000", 812, "@text=ares_init failed|@session=6937a1d7001c9"),
+	/* a hostile HELO, escaped as the daemon writes it now: one value, no
+	 * fake key, nothing ends <...> or the reply early */
+	R(DM "NOQUEUE: reject: RCPT from x[192.0.2.66]: 501 5.5.2 <evil.example%20key=x%20to=%3Cvictim@a%3E%3B%20from=%3Cz%3E>: Helo command rejected: Invalid name; from=<a@b> to=<c@d> helo=<evil.example%20key=x%20to=%3Cvictim@a%3E%3B%20from=%3Cz%3E> policy=default check=helo_invalid session=6937a1c4003f2",
+	  LL_RCPT, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "helo=evil.example%20key=x%20to=%3Cvictim@a%3E%3B%20from=%3Cz%3E|!key|to=c@d|from=a@b|@session=6937a1c4003f2|"
+	  "@reply=501 5.5.2 <evil.example%20key=x%20to=%3Cvictim@a%3E%3B%20from=%3Cz%3E>: Helo command rejected: Invalid name"),
+	R(DM "close: client=x[192.0.2.66] helo=<evil.example%20key=x%20session=1%3E> helos=1 findings=helo_invalid dns=none dnsbl=0 zones=- rdns=- dns_ms=0 wait_ms=0 msgs=1 rcpt_ok=0 rcpt_rejected=1 rcpt_deferred=0 total_ms=2 session=6937a1c4003f2",
+	  LL_CLOSE, LL_FMT_BSD, "0000-12-01 05:38:01.000", 812,
+	  "helo=evil.example%20key=x%20session=1%3E|!key|@session=6937a1c4003f2|total_ms=2"),
 
 	/* other programs and lines with no frame */
 	R("Dec  1 05:38:01 mx postfix/smtpd[99]: connect from x[192.0.2.1]", LL_OTHER, LL_FMT_BSD, NULL, -1, ""),
@@ -306,6 +346,7 @@ static int value_of(const struct logline *l, const char *k, struct ll_slice *v)
 	else if (strcmp(k, "@zone") == 0) *v = l->name;
 	else if (strcmp(k, "@text") == 0) *v = l->text;
 	else if (strcmp(k, "@msg") == 0) *v = l->msg;
+	else if (strcmp(k, "@session") == 0) *v = l->session;
 	else if (strncmp(k, "@n", 2) == 0 && k[2] >= '1' && k[2] <= '0' + LL_MAX_NUMS && k[3] == '\0') *v = l->num[k[2] - '1'];
 	else if (strcmp(k, "@rcpt") == 0) { v->p = ll_rcpt_name(l->rcpt); v->n = strlen(v->p); }
 	else if (strcmp(k, "@why") == 0) { v->p = l->why; v->n = l->why ? strlen(l->why) : 0; }

@@ -223,6 +223,75 @@ START_TEST(test_bare_lf)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- dm_logval */
+
+struct logval_row {
+	const char *name;
+	const char *src;        /* NULL allowed */
+	size_t dstsize, max;
+	const char *want;
+};
+
+static const struct logval_row logval_rows[] = {
+	{ "plain name kept", "mx.example.com", 64, 100, "mx.example.com" },
+	{ "literal and address kept", "[192.0.2.1],a+b=c@x.example", 64, 100, "[192.0.2.1],a+b=c@x.example" },
+	{ "blank: no fake key", "evil.example key=x", 64, 100, "evil.example%20key=x" },
+	{ "hostile HELO: nothing ends the value",
+	  "evil.example key=x to=<victim@a>", 128, 100, "evil.example%20key=x%20to=%3Cvictim@a%3E" },
+	{ "reply end and quotes", "a; from=<b> \"q\" 'r' \\", 128, 100,
+	  "a%3B%20from=%3Cb%3E%20%22q%22%20%27r%27%20%5C" },
+	{ "percent reads back", "100%", 64, 100, "100%25" },
+	{ "controls and 8-bit", "a\tb\r\n\x7f\xc3\xa9", 64, 100, "a%09b%0D%0A%7F%C3%A9" },
+	{ "NULL is empty", NULL, 64, 100, "" },
+	{ "cut by max", "abcdef", 64, 3, "abc" },
+	{ "cut by dstsize, plain", "abcdef", 4, 100, "abc" },
+	{ "an escape is never cut", "ab cd", 5, 100, "ab" },
+	{ "escape fits exactly", "ab cd", 6, 100, "ab%20" },
+	{ "3*max+1 always suffices", "    ", 13, 4, "%20%20%20%20" },
+};
+
+START_TEST(test_logval)
+{
+	const struct logval_row *r = &logval_rows[_i];
+	char dst[256];
+
+	memset(dst, CANARY, sizeof(dst));
+	ck_assert_ptr_eq(dm_logval(dst, r->dstsize, r->src, r->max), dst);
+	ck_assert_msg(strcmp(dst, r->want) == 0, "%s: got \"%s\", want \"%s\"", r->name, dst, r->want);
+	ck_assert_msg(strchr(dst, ' ') == NULL && strchr(dst, '>') == NULL, "%s: blank or '>' left", r->name);
+	ck_assert_int_eq(dst[r->dstsize], CANARY);
+}
+END_TEST
+
+START_TEST(test_logval_zero)
+{
+	char dst[4] = { CANARY, CANARY, CANARY, CANARY };
+
+	dm_logval(dst, 0, "abc", 100);
+	ck_assert_int_eq(dst[0], CANARY);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- dm_session_id */
+
+START_TEST(test_session_id)
+{
+	char a[DM_SESSION_ID_SIZE], b[DM_SESSION_ID_SIZE], small[6];
+
+	ck_assert_str_eq(dm_session_id(a, sizeof(a), 0x6937a1c4u, 0x3f2), "6937a1c4003f2");
+	/* the seconds and the counter wrap, the length never changes */
+	ck_assert_str_eq(dm_session_id(a, sizeof(a), 0x1ffffffffULL, 0xfffff), "fffffffffffff");
+	ck_assert_str_eq(dm_session_id(a, sizeof(a), 0x100000000ULL, 0x100001), "0000000000001");
+	ck_assert_int_eq((int)strlen(a), DM_SESSION_ID_SIZE - 1);
+	/* two sessions in the same second differ by the counter */
+	dm_session_id(a, sizeof(a), 1765000000, 7);
+	dm_session_id(b, sizeof(b), 1765000000, 8);
+	ck_assert_str_ne(a, b);
+	ck_assert_str_eq(dm_session_id(small, sizeof(small), 0x6937a1c4u, 1), "6937a");
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -239,6 +308,12 @@ static Suite *text_suite(void)
 	tc = tcase_create("names");
 	tcase_add_loop_test(tc, test_name_equal, 0, NROWS(name_rows));
 	tcase_add_loop_test(tc, test_trim_lower, 0, NROWS(trim_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("logval");
+	tcase_add_loop_test(tc, test_logval, 0, NROWS(logval_rows));
+	tcase_add_test(tc, test_logval_zero);
+	tcase_add_test(tc, test_session_id);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bare_lf");
