@@ -553,6 +553,8 @@ static void note_one(struct dm_config *cfg, const struct dm_policy *pol)
 	for (i = 0; i < DM_RDNS_CHECK_COUNT; i++)
 		if (pol->rdns_mode != DM_MODE_OFF && pol->rdns_action[i] != DM_ACT_OFF)
 			cfg->want_rdns = 1;
+	if (pol->sender_mode != DM_MODE_OFF && pol->sender_action[DM_SENDER_UNKNOWN] != DM_ACT_OFF)
+		cfg->want_sender_dns = 1;
 }
 
 static void note_needs(struct dm_config *cfg)

@@ -51,6 +51,7 @@ struct dm_config {
 	unsigned selftest_interval;      /* seconds between zone self-tests; 0 = never */
 	int want_txt;                    /* some policy's dnsbl reply uses %t */
 	int want_rdns;                   /* some policy checks the client's rDNS */
+	int want_sender_dns;             /* some policy checks the sender domain exists */
 	int want_explain;                /* some policy adds X-Doorman: headers are needed */
 	struct spamd_backend spamd[SPAMD_BACKENDS_MAX];   /* [spamd] servers, in order */
 	size_t nspamd;

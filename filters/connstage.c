@@ -15,7 +15,7 @@
 
 enum { Q_A, Q_AAAA, Q_MX };
 
-static int ensure_resolver(struct dm_connstage *cs)
+int dm_connstage_resolver(struct dm_connstage *cs)
 {
 	if (cs->res == NULL && cs->err[0] == '\0') {
 		cs->res = dm_resolver_new(cs->cfg->dns_servers, cs->cfg->dns_timeout_ms / 3, cs->err, sizeof(cs->err));
@@ -48,7 +48,8 @@ void dm_connstage_init(struct dm_connstage *cs, const struct dm_config *cfg, str
 	}
 	cs->q_ptr = cs->q_fwd = -1;
 	for (i = 0; i < 3; i++)
-		cs->q_helo[i] = -1;
+		cs->q_helo[i] = cs->sender.q[i] = -1;
+	snprintf(cs->sender.dns, sizeof(cs->sender.dns), "-");
 	snprintf(cs->helo_dns, sizeof(cs->helo_dns), "-");
 	snprintf(cs->rdns, sizeof(cs->rdns), "-");
 }
@@ -65,7 +66,7 @@ void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended
 	char qname[DNSBL_QNAME_MAX];
 	size_t i, j;
 
-	if (!cs->client_known || (cfg->nzones == 0 && !cfg->want_rdns) || !ensure_resolver(cs))
+	if (!cs->client_known || (cfg->nzones == 0 && !cfg->want_rdns) || !dm_connstage_resolver(cs))
 		return;
 	batch_started(cs);
 	for (i = 0; i < cfg->nzones && i < DM_MAX_ZONES; i++) {
@@ -137,7 +138,7 @@ void dm_connstage_helo(struct dm_connstage *cs, const char *helo, size_t len)
 		cs->helo_capped = 1;     /* judged without DNS: settle_helo says so */
 		return;
 	}
-	if (!ensure_resolver(cs))
+	if (!dm_connstage_resolver(cs))
 		return;
 	cs->helo_names++;
 	snprintf(cs->helo_looked, sizeof(cs->helo_looked), "%s", cs->hr.name);
@@ -374,6 +375,12 @@ void dm_connstage_findings(const struct dm_connstage *cs, char *out, size_t outl
 		if (cs->findings.rdns & (1u << i))
 			o += (size_t)snprintf(out + o, outlen - o, "%srdns_%s", o ? "," : "",
 			                      dm_rdns_check_name((enum dm_rdns_check)i));
+	for (i = 0; cs->sender.collected && i < DM_SENDER_CHECK_COUNT && o < outlen; i++)
+		if (cs->findings.sender & (1u << i))
+			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "",
+			                      dm_sender_check_name((enum dm_sender_check)i));
+	if (cs->sender.collected && cs->findings.sender_dns_temp && o < outlen)
+		o += (size_t)snprintf(out + o, outlen - o, "%ssender_dns_error", o ? "," : "");
 	if (o == 0)
 		snprintf(out, outlen, "none");
 }

@@ -16,6 +16,7 @@
 #include "dnsbl.h"
 #include "helo.h"
 #include "resolver.h"
+#include "sender.h"
 #include "verdict.h"
 
 #define DM_MAX_ZONES 32
@@ -24,8 +25,8 @@
  * the policy's [helo] unknown acts, whatever unknown_on_dns_error says). */
 #define DM_HELO_NAMES_MAX 3
 /* Query indexes a session can hold at once: zones (A and TXT), PTR and
- * its forward lookup, one HELO name's three. */
-#define DM_CONNSTAGE_QUERIES_MAX (2 * DM_MAX_ZONES + 2 + 3)
+ * its forward lookup, one HELO name's three, the sender domain's three. */
+#define DM_CONNSTAGE_QUERIES_MAX (2 * DM_MAX_ZONES + 2 + 3 + 3)
 
 struct dm_dnscache;
 
@@ -73,6 +74,8 @@ struct dm_connstage {
 	char rdns[16];                     /* ok | none | mismatch | temp | - */
 	unsigned dns_ms;                   /* first query sent to last answer */
 	unsigned wait_ms;                  /* time collect blocked the SMTP session */
+	/* the MAIL FROM domain (filters/sender.c), per transaction */
+	struct dm_sender_stage sender;
 };
 
 /* Prepare; client NULL when unknown. Never fails: without a resolver every
@@ -96,6 +99,23 @@ void dm_connstage_poll(struct dm_connstage *cs);
 /* At the first RCPT (once per HELO): wait at most until the deadline, then
  * settle cs->findings. */
 void dm_connstage_collect(struct dm_connstage *cs);
+
+/* The shared resolver for this session, made on first use: 1, or 0
+ * (cs->err says why). */
+int dm_connstage_resolver(struct dm_connstage *cs);
+
+/* At MAIL FROM (filters/sender.c): judge the sender's form, fire A, AAAA
+ * and MX for its domain when some policy checks it (config
+ * want_sender_dns); the previous transaction's lookups are dropped. At
+ * most DM_SENDER_DOMAINS_MAX distinct domains per session are looked up. */
+void dm_connstage_sender(struct dm_connstage *cs, enum dm_mailaddr_status st, const struct dm_mailaddr *a);
+
+/* At the first RCPT of the transaction, before dm_connstage_collect (which
+ * ends every query still in flight): wait at most until MAIL FROM +
+ * [dns] timeout_ms, then settle cs->sender (findings, dns, reason) and
+ * cs->findings' sender fields. Returns 1 when it settled them now, 0 when
+ * they were settled already (a later RCPT) or no MAIL FROM was seen. */
+int dm_connstage_sender_collect(struct dm_connstage *cs);
 
 /* The findings so far, for logs and headers: "non_fqdn,unknown",
  * "dns_error", "rdns_none" ... or "none". */

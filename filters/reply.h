@@ -31,6 +31,7 @@ struct dm_reply_vars {
 	const char *txt;     /* %t */
 	const char *score;   /* %s */
 	const char *part;    /* %o: the part of the HELO name a finding is about (".local") */
+	const char *sender;  /* %f: the MAIL FROM address (local@domain) */
 };
 
 /* Expand tmpl->text into out (always terminated, truncated to fit).

@@ -24,6 +24,9 @@ struct dm_findings {
 	const char *dnsbl_zones;  /* "%z": the listing (blocklist) zones, ", "-separated */
 	const char *dnsbl_txt;    /* "%t": a TXT record of a listing zone, or NULL */
 	unsigned rdns;            /* bit DM_RDNS_NONE / DM_RDNS_MISMATCH */
+	unsigned sender;          /* 1u << enum dm_sender_check, this transaction's MAIL FROM */
+	int sender_dns_temp;      /* the sender domain's lookups failed (nothing found) */
+	const char *sender_reason;   /* why, for %r ("not looked up: ..."), or NULL */
 };
 
 struct dm_decision {

@@ -168,6 +168,18 @@ void dm_metrics_findings(const struct dm_connstage *cs)
 		ADD(findings[DM_MF_RDNS_MISMATCH]);
 }
 
+void dm_metrics_sender(const struct dm_connstage *cs)
+{
+	if (cs->findings.sender & (1u << DM_SENDER_NON_FQDN))
+		ADD(findings[DM_MF_NON_FQDN_SENDER]);
+	if (cs->findings.sender & (1u << DM_SENDER_UNKNOWN))
+		ADD(findings[DM_MF_UNKNOWN_SENDER_DOMAIN]);
+	if (cs->findings.sender & (1u << DM_SENDER_NULL_MX))
+		ADD(findings[DM_MF_NULL_MX_SENDER]);
+	if (cs->findings.sender_dns_temp)
+		ADD(findings[DM_MF_SENDER_DNS_ERROR]);
+}
+
 static struct prow *row_of(const struct dm_policy *pol)
 {
 	unsigned s = pol != NULL ? pol->stats_slot : 0;
