@@ -16,6 +16,7 @@
 #include "dnsbl.h"
 #include "helo.h"
 #include "resolver.h"
+#include "rhsbl.h"
 #include "sender.h"
 #include "verdict.h"
 
@@ -25,8 +26,9 @@
  * the policy's [helo] unknown acts, whatever unknown_on_dns_error says). */
 #define DM_HELO_NAMES_MAX 3
 /* Query indexes a session can hold at once: zones (A and TXT), PTR and
- * its forward lookup, one HELO name's three, the sender domain's three. */
-#define DM_CONNSTAGE_QUERIES_MAX (2 * DM_MAX_ZONES + 2 + 3 + 3)
+ * its forward lookup, one HELO name's three, the sender domain's three,
+ * the domain lists' (one per zone and target). */
+#define DM_CONNSTAGE_QUERIES_MAX (2 * DM_MAX_ZONES + 2 + 3 + 3 + DM_RHSBL_TARGETS * DM_RHSBL_ZONES_MAX)
 
 struct dm_dnscache;
 
@@ -76,6 +78,8 @@ struct dm_connstage {
 	unsigned wait_ms;                  /* time collect blocked the SMTP session */
 	/* the MAIL FROM domain (filters/sender.c), per transaction */
 	struct dm_sender_stage sender;
+	/* domain lists (filters/rhsbl.c), per target */
+	struct dm_rhsbl_ask rhsbl[DM_RHSBL_TARGETS];
 };
 
 /* Prepare; client NULL when unknown. Never fails: without a resolver every
@@ -116,6 +120,16 @@ void dm_connstage_sender(struct dm_connstage *cs, enum dm_mailaddr_status st, co
  * cs->findings' sender fields. Returns 1 when it settled them now, 0 when
  * they were settled already (a later RCPT) or no MAIL FROM was seen. */
 int dm_connstage_sender_collect(struct dm_connstage *cs);
+
+/* Domain lists (filters/rhsbl.c), called from here and sender.c: reset at
+ * init; fire a target's queries for name (dropping its earlier ones);
+ * whether some are in flight; settle them into cs->findings and dnsbl_log. */
+void dm_rhsbl_init(struct dm_connstage *cs);
+void dm_rhsbl_fire(struct dm_connstage *cs, enum dm_rhsbl_target t, const char *name);
+int dm_rhsbl_pending(struct dm_connstage *cs, enum dm_rhsbl_target t);
+void dm_rhsbl_settle(struct dm_connstage *cs, enum dm_rhsbl_target t);
+/* Append a settled target's listings and zone errors to cs->dnsbl_log. */
+void dm_rhsbl_log(struct dm_connstage *cs, enum dm_rhsbl_target t);
 
 /* The findings so far, for logs and headers: "non_fqdn,unknown",
  * "dns_error", "rdns_none" ... or "none". */

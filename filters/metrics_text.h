@@ -29,7 +29,8 @@
 #define DM_MF_UNKNOWN_SENDER_DOMAIN (HELO_CHECK_COUNT + 5)
 #define DM_MF_NULL_MX_SENDER (HELO_CHECK_COUNT + 6)
 #define DM_MF_SENDER_DNS_ERROR (HELO_CHECK_COUNT + 7)
-#define DM_MF_COUNT (HELO_CHECK_COUNT + 8)
+#define DM_MF_RHSBL_HELO (HELO_CHECK_COUNT + 8)   /* + enum dm_rhsbl_target */
+#define DM_MF_COUNT (HELO_CHECK_COUNT + 8 + DM_RHSBL_TARGETS)
 const char *dm_metrics_finding_name(int i);       /* "helo_non_fqdn", "dnsbl" ... */
 
 /* What became of a recipient (label action=), indexed by enum

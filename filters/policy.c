@@ -35,6 +35,9 @@ static const char *const builtin_reply[DM_REPLY_COUNT] = {
 	[DM_REPLY_SENDER_UNKNOWN]  = "450 4.1.8 <%f>: Sender address rejected: Domain not found",
 	[DM_REPLY_SENDER_NULL_MX]  = "550 5.7.27 <%f>: Sender address rejected: Domain does not accept mail (nullMX)",
 	[DM_REPLY_SENDER_DNS_ERROR] = "450 4.1.8 <%f>: Sender address rejected: Domain not found (temporary DNS failure)",
+	[DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO]   = "554 5.7.1 Service unavailable; Helo command [%d] blocked using %z",
+	[DM_REPLY_RHSBL_HELO + DM_RHSBL_CLIENT] = "554 5.7.1 Service unavailable; Client host [%d] blocked using %z",
+	[DM_REPLY_RHSBL_HELO + DM_RHSBL_SENDER] = "554 5.7.1 Service unavailable; Sender address [%f] blocked using %z",
 };
 
 /* The [replies] key of each reply, in reply index order. */
@@ -47,7 +50,8 @@ static const char *const reply_keys[DM_REPLY_COUNT] = {
 	[DM_REPLY_RDNS_MISMATCH] = "rdns_mismatch", [DM_REPLY_SPAM] = "spam",
 	[DM_REPLY_SPAM_ERROR] = "spam_error", [DM_REPLY_SENDER_NON_FQDN] = "non_fqdn_sender",
 	[DM_REPLY_SENDER_UNKNOWN] = "unknown_sender_domain", [DM_REPLY_SENDER_NULL_MX] = "null_mx_sender",
-	[DM_REPLY_SENDER_DNS_ERROR] = "sender_dns_error",
+	[DM_REPLY_SENDER_DNS_ERROR] = "sender_dns_error", [DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO] = "rhsbl_helo",
+	[DM_REPLY_RHSBL_HELO + DM_RHSBL_CLIENT] = "rhsbl_client", [DM_REPLY_RHSBL_HELO + DM_RHSBL_SENDER] = "rhsbl_sender",
 };
 
 /* Value names, indexed by the value; NULL: not a value this key takes. */
@@ -134,6 +138,10 @@ static const struct pkey keys[] = {
 	ACTION("sender", "unknown", sender_action[DM_SENDER_UNKNOWN]),
 	{ "sender", "unknown_on_dns_error", P_NAMED, F(sender_dns_error), NAMES(dns_error_names), 0, 0,
 	  "pass or tempfail (a DNS failure never rejects)", NULL },
+	MODE("rhsbl", rhsbl_mode),
+	ACTION("rhsbl", "helo", rhsbl_action[DM_RHSBL_HELO]),
+	ACTION("rhsbl", "client", rhsbl_action[DM_RHSBL_CLIENT]),
+	ACTION("rhsbl", "sender", rhsbl_action[DM_RHSBL_SENDER]),
 	MODE("spam", spam_mode),
 	{ "spam", "tag_score", P_SCORE, F(tag_score), NULL, 0, 0, 0, NULL, NULL },
 	{ "spam", "reject_score", P_SCORE, F(reject_score), NULL, 0, 0, 0, NULL, NULL },
@@ -153,7 +161,8 @@ static const struct pkey keys[] = {
 	REPLY(DM_REPLY_HELO_DNS_ERROR), REPLY(DM_REPLY_DNSBL), REPLY(DM_REPLY_RDNS_NONE),
 	REPLY(DM_REPLY_RDNS_MISMATCH), REPLY(DM_REPLY_SPAM), REPLY(DM_REPLY_SPAM_ERROR),
 	REPLY(DM_REPLY_SENDER_NON_FQDN), REPLY(DM_REPLY_SENDER_UNKNOWN), REPLY(DM_REPLY_SENDER_NULL_MX),
-	REPLY(DM_REPLY_SENDER_DNS_ERROR),
+	REPLY(DM_REPLY_SENDER_DNS_ERROR), REPLY(DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO),
+	REPLY(DM_REPLY_RHSBL_HELO + DM_RHSBL_CLIENT), REPLY(DM_REPLY_RHSBL_HELO + DM_RHSBL_SENDER),
 	{ "replies", "help_url", P_TEXT, F(help_url), NULL, 0, 0, sizeof(((struct dm_policy *)0)->help_url),
 	  "a URL without spaces or '%'", url_ok },
 	{ "exempt", "recipients", P_LIST, F(exempt), NULL, 0, 0, 0, NULL, NULL },
@@ -229,6 +238,9 @@ struct dm_policy *dm_policy_builtin(void)
 	for (i = 0; i < DM_SENDER_CHECK_COUNT; i++)
 		pol->sender_action[i] = DM_ACT_OFF;
 	pol->sender_dns_error = DM_ACT_OFF;
+	pol->rhsbl_mode = DM_MODE_ENFORCE;
+	for (i = 0; i < DM_RHSBL_TARGETS; i++)
+		pol->rhsbl_action[i] = DM_ACT_REJECT;     /* acts only on lists [dns] names */
 	pol->spam_mode = DM_MODE_ENFORCE;
 	pol->tag_score = 5.0;
 	pol->reject_score = 12.0;
@@ -495,6 +507,8 @@ enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i)
 	case DM_REPLY_SENDER_NULL_MX: return dm_policy_null_mx_action(pol);
 	case DM_REPLY_SENDER_DNS_ERROR: return pol->sender_dns_error;
 	}
+	if (i >= DM_REPLY_RHSBL_HELO && i < DM_REPLY_RHSBL_HELO + DM_RHSBL_TARGETS)
+		return pol->rhsbl_action[i - DM_REPLY_RHSBL_HELO];
 	return DM_ACT_OFF;
 }
 
@@ -519,6 +533,9 @@ static const char *action_key(int i, char *buf, size_t len)
 		[DM_REPLY_SENDER_UNKNOWN - HELO_CHECK_COUNT] = "[sender] unknown",
 		[DM_REPLY_SENDER_NULL_MX - HELO_CHECK_COUNT] = "[sender] unknown",
 		[DM_REPLY_SENDER_DNS_ERROR - HELO_CHECK_COUNT] = "[sender] unknown_on_dns_error",
+		[DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO - HELO_CHECK_COUNT] = "[rhsbl] helo",
+		[DM_REPLY_RHSBL_HELO + DM_RHSBL_CLIENT - HELO_CHECK_COUNT] = "[rhsbl] client",
+		[DM_REPLY_RHSBL_HELO + DM_RHSBL_SENDER - HELO_CHECK_COUNT] = "[rhsbl] sender",
 	};
 
 	if (i < HELO_CHECK_COUNT)

@@ -15,6 +15,7 @@
 #include "helo.h"
 #include "iniparse.h"
 #include "reply.h"
+#include "rhsbl.h"
 #include "sender.h"
 
 /* Ordered by severity: the worst finding wins. */
@@ -34,7 +35,8 @@ enum dm_mode { DM_MODE_OFF = 0, DM_MODE_SHADOW, DM_MODE_ENFORCE };
 #define DM_REPLY_SENDER_UNKNOWN (HELO_CHECK_COUNT + 7)   /* no A, AAAA or MX */
 #define DM_REPLY_SENDER_NULL_MX (HELO_CHECK_COUNT + 8)   /* RFC 7505 null MX */
 #define DM_REPLY_SENDER_DNS_ERROR (HELO_CHECK_COUNT + 9) /* lookups failed, unknown_on_dns_error = tempfail */
-#define DM_REPLY_COUNT (HELO_CHECK_COUNT + 10)
+#define DM_REPLY_RHSBL_HELO (HELO_CHECK_COUNT + 10)      /* + enum dm_rhsbl_target */
+#define DM_REPLY_COUNT (HELO_CHECK_COUNT + 10 + DM_RHSBL_TARGETS)
 
 #define DM_SCORE_OFF 1e9                              /* a score threshold that is "off" */
 
@@ -58,6 +60,8 @@ struct dm_policy {
 	enum dm_mode sender_mode;
 	enum dm_action sender_action[DM_SENDER_CHECK_COUNT];   /* [DM_SENDER_NULL_MX] unused: unknown's */
 	enum dm_action sender_dns_error;           /* DM_ACT_OFF (pass) or DM_ACT_TEMPFAIL */
+	enum dm_mode rhsbl_mode;
+	enum dm_action rhsbl_action[DM_RHSBL_TARGETS];   /* a domain list listed that name */
 	enum dm_mode spam_mode;                    /* off: no scan at all */
 	double tag_score, reject_score, quarantine_score;   /* DM_SCORE_OFF = off */
 	char subject_tag[64];                      /* "" = leave the Subject alone */

@@ -110,13 +110,15 @@ void dm_connstage_sender(struct dm_connstage *cs, enum dm_mailaddr_status st, co
 	cs->findings.sender = 0;
 	cs->findings.sender_dns_temp = 0;
 	cs->findings.sender_reason = NULL;
+	cs->findings.rhsbl &= ~(1u << DM_RHSBL_SENDER);
+	dm_rhsbl_fire(cs, DM_RHSBL_SENDER, NULL);
 	snprintf(s->dns, sizeof(s->dns), "none");
 	if (!dm_sender_fqdn(st, a)) {
 		s->findings |= 1u << DM_SENDER_NON_FQDN;
 		snprintf(s->reason, sizeof(s->reason), "need fully-qualified address");
 	}
 	/* the null sender, literals and unreadable addresses have no domain to ask about */
-	if (st != DM_MA_OK || !cs->cfg->want_sender_dns)
+	if (st != DM_MA_OK || (!cs->cfg->want_sender_dns && cs->cfg->nrhsbl[DM_RHSBL_SENDER] == 0))
 		return;
 	snprintf(s->domain, sizeof(s->domain), "%s", a->domain);
 	if (!may_look_up(s, s->domain)) {
@@ -132,14 +134,17 @@ void dm_connstage_sender(struct dm_connstage *cs, enum dm_mailaddr_status st, co
 	if (cs->dns_start_ms == 0)
 		cs->dns_start_ms = s->start_ms;
 	s->deadline_ms = s->start_ms + cs->cfg->dns_timeout_ms;
-	for (i = 0; i < 3; i++)
+	for (i = 0; cs->cfg->want_sender_dns && i < 3; i++)
 		s->q[i] = dm_resolver_submit(cs->res, s->domain, types[i]);
+	dm_rhsbl_fire(cs, DM_RHSBL_SENDER, s->domain);
 }
 
 static int pending(struct dm_connstage *cs)
 {
 	int i;
 
+	if (dm_rhsbl_pending(cs, DM_RHSBL_SENDER))
+		return 1;
 	for (i = 0; i < 3; i++) {
 		const struct dm_dns_result *r = cs->sender.q[i] >= 0 ? dm_resolver_result(cs->res, cs->sender.q[i]) : NULL;
 		if (r != NULL && r->status == DM_DNS_PENDING)
@@ -194,12 +199,16 @@ static void collect(struct dm_connstage *cs)
 		s->dns_temp = 1;
 		return;
 	}
-	if (s->domain[0] == '\0' || (s->q[0] < 0 && s->q[1] < 0 && s->q[2] < 0))
+	if (s->domain[0] == '\0')
 		return;
 	while (pending(cs) && dm_now_ms() < s->deadline_ms)
 		dm_resolver_wait(cs->res, s->deadline_ms);
 	s->wait_ms = (unsigned)(dm_now_ms() - start);
-	settle(cs);
+	dm_rhsbl_settle(cs, DM_RHSBL_SENDER);
+	if (s->q[0] >= 0 || s->q[1] >= 0 || s->q[2] >= 0)
+		settle(cs);
+	else
+		snprintf(s->dns, sizeof(s->dns), "none");
 	release_sender(cs);
 }
 

@@ -3,7 +3,8 @@
  *
  * Connect stage: the worst finding wins. Order of strength: reject >
  * tempfail > shadow > off; among equals the first in this order: HELO
- * checks (enum helo_check), HELO DNS error, DNSBL, rDNS, sender. A temporary DNS
+ * checks (enum helo_check), HELO DNS error, DNSBL, rDNS, domain lists
+ * (HELO, client, sender), sender. A temporary DNS
  * failure can only ever tempfail (or pass), never reject. An allowlisted
  * client (DNSWL score) passes everything.
  * RCPT: exempt recipients and authenticated senders pass; one policy per
@@ -77,6 +78,22 @@ static void consider_sender(const struct dm_policy *pol, const struct dm_finding
 	}
 }
 
+/* Domain lists: a listed HELO name, confirmed reverse name or sender domain. */
+static void consider_rhsbl(const struct dm_policy *pol, const struct dm_findings *f, struct dm_decision *out)
+{
+	static const char *const names[DM_RHSBL_TARGETS] = { "rhsbl_helo", "rhsbl_client", "rhsbl_sender" };
+	enum dm_action eff, would;
+	int t;
+
+	for (t = 0; t < DM_RHSBL_TARGETS; t++) {
+		if (!(f->rhsbl & (1u << t)))
+			continue;
+		effective(pol->rhsbl_mode, pol->rhsbl_action[t], &pol->reply[DM_REPLY_RHSBL_HELO + t], &eff, &would);
+		if (eff != DM_ACT_OFF)
+			consider(out, eff, would, DM_REPLY_RHSBL_HELO + t, names[t]);
+	}
+}
+
 /* %r for reply i. */
 static const char *reason_for(const struct dm_findings *f, int i)
 {
@@ -96,6 +113,8 @@ static const char *reason_for(const struct dm_findings *f, int i)
 		return f->sender_reason != NULL ? f->sender_reason : "no A, AAAA or MX record";
 	if (i == DM_REPLY_SENDER_NULL_MX)
 		return "null MX";
+	if (i >= DM_REPLY_RHSBL_HELO && i < DM_REPLY_RHSBL_HELO + DM_RHSBL_TARGETS)
+		return "listed";
 	return f->helo_reasons[i] != NULL ? f->helo_reasons[i] : f->helo_reason;
 }
 
@@ -138,6 +157,7 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 		if (eff != DM_ACT_OFF)
 			consider(out, eff, would, DM_REPLY_RDNS_NONE + i, name);
 	}
+	consider_rhsbl(pol, f, out);
 	consider_sender(pol, f, out);
 	if (out->reply < 0) {
 		out->action = DM_ACT_OFF;
@@ -147,6 +167,10 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 	v.url = pol->help_url;
 	v.part = out->reply < HELO_CHECK_COUNT ? f->helo_part : NULL;
 	v.zone = f->dnsbl_zones;
+	if (out->reply >= DM_REPLY_RHSBL_HELO && out->reply < DM_REPLY_RHSBL_HELO + DM_RHSBL_TARGETS) {
+		v.zone = f->rhsbl_zones[out->reply - DM_REPLY_RHSBL_HELO];
+		v.domain = f->rhsbl_name[out->reply - DM_REPLY_RHSBL_HELO];
+	}
 	v.txt = f->dnsbl_txt;
 	memcpy(out->code, pol->reply[out->reply].code, sizeof(out->code));
 	memcpy(out->xcode, pol->reply[out->reply].xcode, sizeof(out->xcode));

@@ -27,6 +27,9 @@ struct dm_findings {
 	unsigned sender;          /* 1u << enum dm_sender_check, this transaction's MAIL FROM */
 	int sender_dns_temp;      /* the sender domain's lookups failed (nothing found) */
 	const char *sender_reason;   /* why, for %r ("not looked up: ..."), or NULL */
+	unsigned rhsbl;           /* 1u << enum dm_rhsbl_target: a domain list listed that name */
+	const char *rhsbl_name[DM_RHSBL_TARGETS];    /* "%d": the name listed */
+	const char *rhsbl_zones[DM_RHSBL_TARGETS];   /* "%z": the listing zones */
 };
 
 struct dm_decision {

@@ -266,6 +266,82 @@ START_TEST(test_sender_flood)
 }
 END_TEST
 
+/* Domain lists: the HELO name, the confirmed reverse name, the sender
+ * domain, each under dbl.test.example.net with DBL's codes. */
+struct rhsbl_row {
+	const char *name;
+	const char *client, *helo, *from;
+	unsigned want;               /* cs.findings.rhsbl */
+	const char *want_log;        /* substring of cs.dnsbl_log, or NULL */
+	const char *want_zone;       /* findings.rhsbl_zones[] of the first listed target, or NULL */
+};
+
+#define R_H (1u << DM_RHSBL_HELO)
+#define R_C (1u << DM_RHSBL_CLIENT)
+#define R_S (1u << DM_RHSBL_SENDER)
+
+static const struct rhsbl_row rhsbl_rows[] = {
+	{ "nothing listed", "192.0.2.20", "good.sender.example.org", "<u@sender.example.org>", 0, NULL, NULL },
+	{ "a listed HELO name", "192.0.2.20", "spam.example.org", "<u@sender.example.org>", R_H,
+	  "dbl.test.example.net(helo:2)", "dbl.test.example.net" },
+	{ "HELO in mixed case with a trailing dot", "192.0.2.20", "SPAM.Example.ORG.", "<>", R_H, NULL, NULL },
+	{ "a listed subdomain's parent is not asked for", "192.0.2.20", "a.spam.example.org", "<>", 0, NULL, NULL },
+	{ "a listed sender domain", "192.0.2.20", "good.sender.example.org", "<u@phish.example.org>", R_S,
+	  "dbl.test.example.net(sender:2)", "dbl.test.example.net" },
+	{ "the null sender is never asked", "192.0.2.20", "good.sender.example.org", "<>", 0, NULL, NULL },
+	{ "a confirmed reverse name", "192.0.2.30", "[192.0.2.30]", "<>", R_C, "(client:2)", NULL },
+	{ "an unconfirmed reverse name is not asked", "192.0.2.9", "[192.0.2.9]", "<>", 0, NULL, NULL },
+	{ "all three", "192.0.2.30", "spam.example.org", "<u@spam.example.org>", R_H | R_C | R_S, NULL, NULL },
+	{ "127.0.1.255 is a zone error", "192.0.2.20", "ipquery.example.org", "<>", 0,
+	  "dbl.test.example.net:error_code(127.0.1.255)", NULL },
+	{ "127.255.255.254 is a zone error", "192.0.2.20", "good.sender.example.org", "<u@quota.example.org>", 0,
+	  "dbl.test.example.net:error_code(127.255.255.254)", NULL },
+	{ "an answer outside 127/8 never counts", "192.0.2.20", "outside.example.org", "<>", 0,
+	  "dbl.test.example.net:bad_answer(192.0.2.1)", NULL },
+	{ "a dead list adds nothing", "192.0.2.20", "x.dead", "<u@x.dead>", 0, "dbl.test.example.net:timeout", NULL },
+	{ "a literal HELO is not asked", "192.0.2.20", "[192.0.2.20]", "<>", 0, NULL, NULL },
+};
+
+START_TEST(test_rhsbl)
+{
+	const struct rhsbl_row *r = &rhsbl_rows[_i];
+	struct dm_config *cfg = config(1);
+	struct dm_connstage cs;
+	struct dm_addr client;
+	struct dm_mailaddr a;
+	enum dm_mailaddr_status st;
+	char err[200];
+	int t;
+
+	for (t = 0; t < DM_RHSBL_TARGETS; t++) {
+		cfg->rhsbl[t] = calloc(1, sizeof(struct dnsbl_zone));
+		ck_assert_int_eq(dnsbl_zone_parse("dbl.test.example.net=127.0.1.[2..99]*2", cfg->rhsbl[t], err,
+		                                  sizeof(err)), 0);
+		cfg->nrhsbl[t] = 1;
+	}
+	dm_addr_parse(r->client, &client);
+	dm_connstage_init(&cs, cfg, NULL, &client);
+	dm_connstage_client(&cs, NULL);
+	dm_connstage_helo(&cs, r->helo, strlen(r->helo));
+	st = dm_mailaddr_parse(r->from, strlen(r->from), &a);
+	dm_connstage_sender(&cs, st, &a);
+	dm_connstage_sender_collect(&cs);
+	dm_connstage_collect(&cs);
+	ck_assert_msg(cs.findings.rhsbl == r->want, "%s: rhsbl %#x, want %#x (log %s)", r->name, cs.findings.rhsbl,
+	              r->want, cs.dnsbl_log);
+	if (r->want_log != NULL)
+		ck_assert_msg(strstr(cs.dnsbl_log, r->want_log) != NULL, "%s: log \"%s\" lacks %s", r->name,
+		              cs.dnsbl_log, r->want_log);
+	for (t = 0; r->want_zone != NULL && t < DM_RHSBL_TARGETS; t++)
+		if (r->want & (1u << t)) {
+			ck_assert_str_eq(cs.findings.rhsbl_zones[t], r->want_zone);
+			break;
+		}
+	dm_connstage_free(&cs);
+	dm_config_free(cfg);
+}
+END_TEST
+
 int main(void)
 {
 	const char *port = getenv("DM_DNS_PORT");
@@ -286,6 +362,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_rdns, 0, (int)(sizeof(rdns_rows) / sizeof(rdns_rows[0])));
 	tcase_add_loop_test(tc, test_sender, 0, (int)(sizeof(sender_rows) / sizeof(sender_rows[0])));
 	tcase_add_test(tc, test_sender_flood);
+	tcase_add_loop_test(tc, test_rhsbl, 0, (int)(sizeof(rhsbl_rows) / sizeof(rhsbl_rows[0])));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
