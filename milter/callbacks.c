@@ -207,6 +207,7 @@ static enum dm_mailaddr_status read_sender(SMFICTX *ctx, const char *arg, struct
 	char name[] = "{mail_addr}", text[512];
 	const char *mta = dm_smfi->getsymval(ctx, name);
 	enum dm_mailaddr_status st;
+	struct dm_mailaddr raw;
 
 	if (mta != NULL)
 		st = dm_mailaddr_parse_internal(mta, strlen(mta), a);
@@ -217,6 +218,12 @@ static enum dm_mailaddr_status read_sender(SMFICTX *ctx, const char *arg, struct
 	else
 		dm_mailaddr_format(a, st, text, sizeof(text));
 	dm_cleans(out, outlen, text, LOG_MAX);
+	/* Postfix gives {mail_addr} qualified with $myorigin; the client sent a
+	 * local part alone, which is what reject_non_fqdn_sender judges */
+	if (mta != NULL && st == DM_MA_OK && dm_mailaddr_parse(arg, strlen(arg), &raw) == DM_MA_NO_DOMAIN) {
+		*a = raw;
+		st = DM_MA_NO_DOMAIN;
+	}
 	return st;
 }
 
