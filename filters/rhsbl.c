@@ -42,8 +42,15 @@ int dm_rhsbl_query_name(const char *name, const char *zone, char *out, size_t ou
 		if (dm_addr_parse(tmp, &ip) == 0)
 			return -1;        /* an address is no domain */
 	}
-	for (i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)name[i]);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		/* only names a server can be asked: printable, no empty label */
+		if (ch <= ' ' || ch >= 0x7f || (ch == '.' && (i == 0 || name[i - 1] == '.' || i + 1 == n))) {
+			out[0] = '\0';
+			return -1;
+		}
+		out[i] = (char)tolower(ch);
+	}
 	out[n] = '.';
 	memcpy(out + n + 1, zone, z + 1);
 	return 0;

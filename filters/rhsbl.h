@@ -31,8 +31,8 @@ const char *dm_rhsbl_target_name(enum dm_rhsbl_target t);
 
 /* "name.zone", as Postfix asks it: name lowercased, one trailing dot
  * dropped. Returns 0, or -1 (out is "") when name is empty, an address
- * literal or a bare IPv4 address, or the result exceeds 253 bytes or
- * outlen. */
+ * literal or a bare IP address, has an empty label, a blank, control or
+ * 8-bit byte, or the result exceeds 253 bytes or outlen. */
 int dm_rhsbl_query_name(const char *name, const char *zone, char *out, size_t outlen);
 
 /* One target's lookups in one session. */
