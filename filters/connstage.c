@@ -67,6 +67,7 @@ void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended
 	char qname[DNSBL_QNAME_MAX];
 	size_t i, j;
 
+	cs->suspended = suspended;
 	if (!cs->client_known || (cfg->nzones == 0 && !cfg->want_rdns) || !dm_connstage_resolver(cs))
 		return;
 	batch_started(cs);

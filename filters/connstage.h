@@ -80,6 +80,7 @@ struct dm_connstage {
 	struct dm_sender_stage sender;
 	/* domain lists (filters/rhsbl.c), per target */
 	struct dm_rhsbl_ask rhsbl[DM_RHSBL_TARGETS];
+	dm_zone_suspended_fn suspended;    /* from dm_connstage_client; NULL: none */
 };
 
 /* Prepare; client NULL when unknown. Never fails: without a resolver every
@@ -89,7 +90,7 @@ void dm_connstage_init(struct dm_connstage *cs, const struct dm_config *cfg, str
 void dm_connstage_free(struct dm_connstage *cs);
 
 /* At connect: DNSBL queries for every zone not suspended, and the PTR when
- * some policy checks rDNS. */
+ * some policy checks rDNS. suspended is kept for the domain lists too. */
 void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended);
 
 /* At HELO/EHLO (again on every HELO): classify; fire A/AAAA/MX for a new

@@ -92,9 +92,12 @@ void dm_rhsbl_fire(struct dm_connstage *cs, enum dm_rhsbl_target t, const char *
 	if (name == NULL || cfg->nrhsbl[t] == 0 || !dm_connstage_resolver(cs))
 		return;
 	snprintf(a->name, sizeof(a->name), "%s", name);
-	for (i = 0; i < cfg->nrhsbl[t] && i < DM_RHSBL_ZONES_MAX; i++)
+	for (i = 0; i < cfg->nrhsbl[t] && i < DM_RHSBL_ZONES_MAX; i++) {
+		if (cs->suspended != NULL && cs->suspended(cfg->rhsbl[t][i].name))
+			continue;      /* failed its self-test ("test" / "invalid") */
 		if (dm_rhsbl_query_name(name, cfg->rhsbl[t][i].name, qname, sizeof(qname)) == 0)
 			a->q[i] = dm_resolver_submit(cs->res, qname, DM_DNS_A);
+	}
 }
 
 int dm_rhsbl_pending(struct dm_connstage *cs, enum dm_rhsbl_target t)
