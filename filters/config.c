@@ -45,6 +45,9 @@ static const struct key main_keys[] = {
 	{ "dns",     "servers",          K_DNS_SERVERS, O(dns_servers), 0, 0 },
 	{ "dns",     "timeout_ms",       K_MS,          O(dns_timeout_ms), 100, 20000 },
 	{ "dns",     "zones",            K_ZONES,       O(zones), 0, 0 },
+	{ "dns",     "rhsbl_helo",       K_ZONES,       O(rhsbl[DM_RHSBL_HELO]), DM_RHSBL_HELO + 1, 0 },
+	{ "dns",     "rhsbl_client",     K_ZONES,       O(rhsbl[DM_RHSBL_CLIENT]), DM_RHSBL_CLIENT + 1, 0 },
+	{ "dns",     "rhsbl_sender",     K_ZONES,       O(rhsbl[DM_RHSBL_SENDER]), DM_RHSBL_SENDER + 1, 0 },
 	{ "dns",     "cache_size",       K_UINT,        O(cache_size), 0, 1000000 },
 	{ "dns",     "cache_min_ttl",    K_UINT,        O(cache_min_ttl), 0, 86400 },
 	{ "dns",     "cache_max_ttl",    K_UINT,        O(cache_max_ttl), 0, 604800 },
@@ -233,43 +236,45 @@ static int valid_socket(const char *v)
 
 #define MAX_ZONES 32
 
-static void apply_zones(struct parse_ctx *c, const char *v, int cont, int line)
+/* [dns] zones (target 0), or a domain list (rhsbl_*: target - 1). */
+static void apply_zones(struct parse_ctx *c, const struct key *k, const char *v, int cont, int line)
 {
 	char **items, err[200];
-	size_t n, i, j;
-	struct dnsbl_zone *grown;
+	size_t n, i, j, max = k->min ? DM_RHSBL_ZONES_MAX : MAX_ZONES;
+	struct dnsbl_zone *grown, **zones = k->min ? &c->cfg->rhsbl[k->min - 1] : &c->cfg->zones;
+	size_t *nzones = k->min ? &c->cfg->nrhsbl[k->min - 1] : &c->cfg->nzones;
 
 	if (list_items(v, &items, &n) < 0) {
 		dm_errors_add(c->errs, c->file, line, "out of memory");
 		return;
 	}
-	grown = dm_list_grow(c->cfg->zones, &c->cfg->nzones, sizeof(*grown), n, cont, NULL);
+	grown = dm_list_grow(*zones, nzones, sizeof(*grown), n, cont, NULL);
 	if (grown == NULL) {
 		dm_list_free(items);
 		dm_errors_add(c->errs, c->file, line, "out of memory");
 		return;
 	}
-	c->cfg->zones = grown;
+	*zones = grown;
 	for (i = 0; i < n; i++) {
-		struct dnsbl_zone *z = &grown[c->cfg->nzones];
+		struct dnsbl_zone *z = &grown[*nzones];
 		if (dnsbl_zone_parse(items[i], z, err, sizeof(err)) < 0) {
-			dm_errors_add(c->errs, c->file, line, "zones: '%.100s': %s", items[i], err);
+			dm_errors_add(c->errs, c->file, line, "%s: '%.100s': %s", k->name, items[i], err);
 			continue;
 		}
 		/* the same zone may come back with another filter (dnswl.org style);
 		 * the same spec twice would count it twice */
-		for (j = 0; j < c->cfg->nzones; j++)
+		for (j = 0; j < *nzones; j++)
 			if (strcmp(grown[j].spec, z->spec) == 0)
 				break;
-		if (j < c->cfg->nzones) {
-			dm_errors_add(c->errs, c->file, line, "zones: %s is listed twice", z->spec);
+		if (j < *nzones) {
+			dm_errors_add(c->errs, c->file, line, "%s: %s is listed twice", k->name, z->spec);
 			continue;
 		}
-		if (c->cfg->nzones == MAX_ZONES) {
-			dm_errors_add(c->errs, c->file, line, "zones: more than %d zones", MAX_ZONES);
+		if (*nzones == max) {
+			dm_errors_add(c->errs, c->file, line, "%s: more than %zu zones", k->name, max);
 			break;
 		}
-		c->cfg->nzones++;
+		(*nzones)++;
 	}
 	dm_list_free(items);
 }
@@ -423,7 +428,7 @@ static void apply(struct parse_ctx *c, const struct key *k, const char *v, int c
 	case K_SIZE: apply_size(c, k, field, v, line); break;
 	case K_LOG:
 	case K_FACILITY: apply_log(c, k, v, line); break;
-	case K_ZONES: apply_zones(c, v, cont, line); break;
+	case K_ZONES: apply_zones(c, k, v, cont, line); break;
 	case K_SPAMD: apply_spamd(c, v, cont, line); break;
 	case K_LISTEN: apply_listen(c, k, field, v, line); break;
 	case K_NAMES: apply_names(c, v, cont, line); break;
@@ -532,6 +537,8 @@ void dm_config_free(struct dm_config *cfg)
 	free(cfg->metrics_listen);
 	free(cfg->dns_servers);
 	free(cfg->zones);
+	for (i = 0; i < DM_RHSBL_TARGETS; i++)
+		free(cfg->rhsbl[i]);
 	dm_policy_free(cfg->def);
 	for (i = 0; i < cfg->npolicies; i++)
 		dm_policy_free(cfg->policies[i]);
@@ -553,6 +560,12 @@ static void note_one(struct dm_config *cfg, const struct dm_policy *pol)
 	for (i = 0; i < DM_RDNS_CHECK_COUNT; i++)
 		if (pol->rdns_mode != DM_MODE_OFF && pol->rdns_action[i] != DM_ACT_OFF)
 			cfg->want_rdns = 1;
+	if (pol->sender_mode != DM_MODE_OFF && pol->sender_action[DM_SENDER_UNKNOWN] != DM_ACT_OFF)
+		cfg->want_sender_dns = 1;
+	/* the client's domain list needs its confirmed reverse name */
+	if (cfg->nrhsbl[DM_RHSBL_CLIENT] > 0 && pol->rhsbl_mode != DM_MODE_OFF &&
+	    pol->rhsbl_action[DM_RHSBL_CLIENT] != DM_ACT_OFF)
+		cfg->want_rdns = 1;
 }
 
 static void note_needs(struct dm_config *cfg)

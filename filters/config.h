@@ -17,6 +17,7 @@
 #include "iniparse.h"
 #include "netaddr.h"
 #include "policy.h"
+#include "rhsbl.h"
 #include "spamd.h"
 #include "reply.h"
 #include "text.h"
@@ -46,11 +47,14 @@ struct dm_config {
 	unsigned dns_timeout_ms;
 	struct dnsbl_zone *zones;        /* [dns] zones, in the order given */
 	size_t nzones;
+	struct dnsbl_zone *rhsbl[DM_RHSBL_TARGETS];   /* [dns] rhsbl_helo, rhsbl_client, rhsbl_sender */
+	size_t nrhsbl[DM_RHSBL_TARGETS];
 	unsigned cache_size;             /* entries; 0 = no cache (read at start only) */
 	unsigned cache_min_ttl, cache_max_ttl;
 	unsigned selftest_interval;      /* seconds between zone self-tests; 0 = never */
 	int want_txt;                    /* some policy's dnsbl reply uses %t */
 	int want_rdns;                   /* some policy checks the client's rDNS */
+	int want_sender_dns;             /* some policy checks the sender domain exists */
 	int want_explain;                /* some policy adds X-Doorman: headers are needed */
 	struct spamd_backend spamd[SPAMD_BACKENDS_MAX];   /* [spamd] servers, in order */
 	size_t nspamd;

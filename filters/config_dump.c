@@ -22,6 +22,7 @@ void dm_config_dump(const struct dm_config *cfg, FILE *out)
 {
 	struct dm_dump_list l;
 	size_t i;
+	int t;
 	char buf[64];
 
 	fprintf(out, "; %s\n[doorman]\n", cfg->file ? cfg->file : "(defaults)");
@@ -54,6 +55,12 @@ void dm_config_dump(const struct dm_config *cfg, FILE *out)
 	fprintf(out, "%-16s =", "zones");
 	for (i = 0; i < cfg->nzones; i++)
 		fprintf(out, "%s%s", i ? ",\n    " : " ", cfg->zones[i].spec);
+	for (t = 0; t < DM_RHSBL_TARGETS; t++) {
+		fprintf(out, "\n%-16s =", t == DM_RHSBL_HELO ? "rhsbl_helo" : t == DM_RHSBL_CLIENT ? "rhsbl_client"
+		                                                                                : "rhsbl_sender");
+		for (i = 0; i < cfg->nrhsbl[t]; i++)
+			fprintf(out, "%s%s", i ? ",\n    " : " ", cfg->rhsbl[t][i].spec);
+	}
 	fprintf(out, "\n%-16s = %u\n", "cache_size", cfg->cache_size);
 	fprintf(out, "%-16s = %u\n", "cache_min_ttl", cfg->cache_min_ttl);
 	fprintf(out, "%-16s = %u\n", "cache_max_ttl", cfg->cache_max_ttl);

@@ -15,7 +15,7 @@
 
 enum { Q_A, Q_AAAA, Q_MX };
 
-static int ensure_resolver(struct dm_connstage *cs)
+int dm_connstage_resolver(struct dm_connstage *cs)
 {
 	if (cs->res == NULL && cs->err[0] == '\0') {
 		cs->res = dm_resolver_new(cs->cfg->dns_servers, cs->cfg->dns_timeout_ms / 3, cs->err, sizeof(cs->err));
@@ -48,7 +48,9 @@ void dm_connstage_init(struct dm_connstage *cs, const struct dm_config *cfg, str
 	}
 	cs->q_ptr = cs->q_fwd = -1;
 	for (i = 0; i < 3; i++)
-		cs->q_helo[i] = -1;
+		cs->q_helo[i] = cs->sender.q[i] = -1;
+	snprintf(cs->sender.dns, sizeof(cs->sender.dns), "-");
+	dm_rhsbl_init(cs);
 	snprintf(cs->helo_dns, sizeof(cs->helo_dns), "-");
 	snprintf(cs->rdns, sizeof(cs->rdns), "-");
 }
@@ -65,7 +67,8 @@ void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended
 	char qname[DNSBL_QNAME_MAX];
 	size_t i, j;
 
-	if (!cs->client_known || (cfg->nzones == 0 && !cfg->want_rdns) || !ensure_resolver(cs))
+	cs->suspended = suspended;
+	if (!cs->client_known || (cfg->nzones == 0 && !cfg->want_rdns) || !dm_connstage_resolver(cs))
 		return;
 	batch_started(cs);
 	for (i = 0; i < cfg->nzones && i < DM_MAX_ZONES; i++) {
@@ -127,6 +130,7 @@ void dm_connstage_helo(struct dm_connstage *cs, const char *helo, size_t len)
 	cs->helo_capped = 0;
 	if (!cs->hr.want_lookup) {
 		release_helo(cs);
+		dm_rhsbl_fire(cs, DM_RHSBL_HELO, NULL);
 		return;
 	}
 	/* the same name again (EHLO after STARTTLS): its lookups stand */
@@ -135,15 +139,17 @@ void dm_connstage_helo(struct dm_connstage *cs, const char *helo, size_t len)
 	release_helo(cs);
 	if (cs->helo_names >= DM_HELO_NAMES_MAX) {
 		cs->helo_capped = 1;     /* judged without DNS: settle_helo says so */
+		dm_rhsbl_fire(cs, DM_RHSBL_HELO, NULL);
 		return;
 	}
-	if (!ensure_resolver(cs))
+	if (!dm_connstage_resolver(cs))
 		return;
 	cs->helo_names++;
 	snprintf(cs->helo_looked, sizeof(cs->helo_looked), "%s", cs->hr.name);
 	batch_started(cs);
 	for (i = 0; i < 3; i++)
 		cs->q_helo[i] = dm_resolver_submit(cs->res, cs->hr.name, types[i]);
+	dm_rhsbl_fire(cs, DM_RHSBL_HELO, cs->hr.name);
 }
 
 /* Once the PTR answered: ask for the name's address of the client's family. */
@@ -162,10 +168,28 @@ static void chain_forward(struct dm_connstage *cs)
 	                                     &cs->client);
 }
 
+/* Once the reverse name is confirmed: ask the client's domain lists. */
+static void chain_client_rhsbl(struct dm_connstage *cs)
+{
+	const struct dm_dns_result *fwd;
+
+	if (cs->cfg->nrhsbl[DM_RHSBL_CLIENT] == 0 || cs->rhsbl[DM_RHSBL_CLIENT].name[0] != '\0' || cs->q_fwd < 0)
+		return;
+	fwd = dm_resolver_result(cs->res, cs->q_fwd);
+	if (fwd != NULL && fwd->status == DM_DNS_ANSWER && fwd->matched)
+		dm_rhsbl_fire(cs, DM_RHSBL_CLIENT, cs->ptr_name);
+}
+
+static void chain(struct dm_connstage *cs)
+{
+	chain_forward(cs);
+	chain_client_rhsbl(cs);
+}
+
 void dm_connstage_poll(struct dm_connstage *cs)
 {
 	if (cs->res != NULL)
-		chain_forward(cs);
+		chain(cs);
 }
 
 static int failed(const struct dm_dns_result *r)
@@ -337,11 +361,12 @@ void dm_connstage_collect(struct dm_connstage *cs)
 		return;
 	cs->collected = 1;
 	if (cs->res != NULL) {
-		/* the forward lookup of the PTR name starts as soon as the PTR answers */
-		chain_forward(cs);
+		/* the forward lookup of the PTR name starts as soon as the PTR
+		 * answers, the client's domain lists once it confirms */
+		chain(cs);
 		while (!dm_resolver_idle(cs->res) && dm_now_ms() < cs->deadline_ms) {
 			dm_resolver_wait(cs->res, cs->deadline_ms);
-			chain_forward(cs);
+			chain(cs);
 		}
 		dm_resolver_collect(cs->res, cs->deadline_ms);      /* cancels what is left */
 		for (i = 0; i < DM_CONNSTAGE_QUERIES_MAX; i++) {
@@ -356,6 +381,10 @@ void dm_connstage_collect(struct dm_connstage *cs)
 	settle_helo(cs);
 	settle_dnsbl(cs);
 	settle_rdns(cs);
+	cs->rhsbl[DM_RHSBL_HELO].settled = cs->rhsbl[DM_RHSBL_CLIENT].settled = 0;
+	dm_rhsbl_settle(cs, DM_RHSBL_HELO);
+	dm_rhsbl_settle(cs, DM_RHSBL_CLIENT);
+	dm_rhsbl_log(cs, DM_RHSBL_SENDER);     /* settled at this RCPT, before dnsbl_log was reset */
 }
 
 void dm_connstage_findings(const struct dm_connstage *cs, char *out, size_t outlen)
@@ -374,6 +403,16 @@ void dm_connstage_findings(const struct dm_connstage *cs, char *out, size_t outl
 		if (cs->findings.rdns & (1u << i))
 			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "",
 			                      dm_reply_key(DM_REPLY_RDNS_NONE + i));
+	for (i = 0; i < DM_RHSBL_TARGETS && o < outlen; i++)
+		if (cs->findings.rhsbl & (1u << i))
+			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "",
+			                      dm_reply_key(DM_REPLY_RHSBL_HELO + i));
+	for (i = 0; cs->sender.collected && i < DM_SENDER_CHECK_COUNT && o < outlen; i++)
+		if (cs->findings.sender & (1u << i))
+			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "",
+			                      dm_reply_key(DM_REPLY_SENDER_NON_FQDN + i));
+	if (cs->sender.collected && cs->findings.sender_dns_temp && o < outlen)
+		o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "", dm_reply_key(DM_REPLY_SENDER_DNS_ERROR));
 	if (o == 0)
 		snprintf(out, outlen, "none");
 }

@@ -16,6 +16,8 @@
 #include "dnsbl.h"
 #include "helo.h"
 #include "resolver.h"
+#include "rhsbl.h"
+#include "sender.h"
 #include "verdict.h"
 
 #define DM_MAX_ZONES 32
@@ -24,8 +26,9 @@
  * the policy's [helo] unknown acts, whatever unknown_on_dns_error says). */
 #define DM_HELO_NAMES_MAX 3
 /* Query indexes a session can hold at once: zones (A and TXT), PTR and
- * its forward lookup, one HELO name's three. */
-#define DM_CONNSTAGE_QUERIES_MAX (2 * DM_MAX_ZONES + 2 + 3)
+ * its forward lookup, one HELO name's three, the sender domain's three,
+ * the domain lists' (one per zone and target). */
+#define DM_CONNSTAGE_QUERIES_MAX (2 * DM_MAX_ZONES + 2 + 3 + 3 + DM_RHSBL_TARGETS * DM_RHSBL_ZONES_MAX)
 
 struct dm_dnscache;
 
@@ -73,6 +76,11 @@ struct dm_connstage {
 	char rdns[16];                     /* ok | none | mismatch | temp | - */
 	unsigned dns_ms;                   /* first query sent to last answer */
 	unsigned wait_ms;                  /* time collect blocked the SMTP session */
+	/* the MAIL FROM domain (filters/sender.c), per transaction */
+	struct dm_sender_stage sender;
+	/* domain lists (filters/rhsbl.c), per target */
+	struct dm_rhsbl_ask rhsbl[DM_RHSBL_TARGETS];
+	dm_zone_suspended_fn suspended;    /* from dm_connstage_client; NULL: none */
 };
 
 /* Prepare; client NULL when unknown. Never fails: without a resolver every
@@ -82,7 +90,7 @@ void dm_connstage_init(struct dm_connstage *cs, const struct dm_config *cfg, str
 void dm_connstage_free(struct dm_connstage *cs);
 
 /* At connect: DNSBL queries for every zone not suspended, and the PTR when
- * some policy checks rDNS. */
+ * some policy checks rDNS. suspended is kept for the domain lists too. */
 void dm_connstage_client(struct dm_connstage *cs, dm_zone_suspended_fn suspended);
 
 /* At HELO/EHLO (again on every HELO): classify; fire A/AAAA/MX for a new
@@ -96,6 +104,33 @@ void dm_connstage_poll(struct dm_connstage *cs);
 /* At the first RCPT (once per HELO): wait at most until the deadline, then
  * settle cs->findings. */
 void dm_connstage_collect(struct dm_connstage *cs);
+
+/* The shared resolver for this session, made on first use: 1, or 0
+ * (cs->err says why). */
+int dm_connstage_resolver(struct dm_connstage *cs);
+
+/* At MAIL FROM (filters/sender.c): judge the sender's form, fire A, AAAA
+ * and MX for its domain when some policy checks it (config
+ * want_sender_dns); the previous transaction's lookups are dropped. At
+ * most DM_SENDER_DOMAINS_MAX distinct domains per session are looked up. */
+void dm_connstage_sender(struct dm_connstage *cs, enum dm_mailaddr_status st, const struct dm_mailaddr *a);
+
+/* At the first RCPT of the transaction, before dm_connstage_collect (which
+ * ends every query still in flight): wait at most until MAIL FROM +
+ * [dns] timeout_ms, then settle cs->sender (findings, dns, reason) and
+ * cs->findings' sender fields. Returns 1 when it settled them now, 0 when
+ * they were settled already (a later RCPT) or no MAIL FROM was seen. */
+int dm_connstage_sender_collect(struct dm_connstage *cs);
+
+/* Domain lists (filters/rhsbl.c), called from here and sender.c: reset at
+ * init; fire a target's queries for name (dropping its earlier ones);
+ * whether some are in flight; settle them into cs->findings and dnsbl_log. */
+void dm_rhsbl_init(struct dm_connstage *cs);
+void dm_rhsbl_fire(struct dm_connstage *cs, enum dm_rhsbl_target t, const char *name);
+int dm_rhsbl_pending(struct dm_connstage *cs, enum dm_rhsbl_target t);
+void dm_rhsbl_settle(struct dm_connstage *cs, enum dm_rhsbl_target t);
+/* Append a settled target's listings and zone errors to cs->dnsbl_log. */
+void dm_rhsbl_log(struct dm_connstage *cs, enum dm_rhsbl_target t);
 
 /* The findings so far, for logs and headers: "non_fqdn,unknown",
  * "dns_error", "rdns_none" ... or "none". */

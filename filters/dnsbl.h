@@ -79,6 +79,9 @@ int dnsbl_score(const struct dnsbl_zone *zones, const enum dnsbl_verdict *v, siz
  * 127.0.0.2 and never 127.0.0.1. One probe per test address. */
 #define DNSBL_TEST_LISTED "127.0.0.2"
 #define DNSBL_TEST_UNLISTED "127.0.0.1"
+/* The same for domain lists: the name "test" is listed, "invalid" never. */
+#define DNSBL_TEST_LISTED_NAME "test"
+#define DNSBL_TEST_UNLISTED_NAME "invalid"
 
 struct dnsbl_probe {
 	int answered;                    /* 0: timeout or DNS error; 1: records

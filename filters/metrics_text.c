@@ -32,6 +32,8 @@ size_t dm_hist_bucket(const long long *bounds, size_t n, long long v)
 static const char *const finding_names[DM_MF_COUNT] = {
 	"helo_invalid", "helo_localhost", "helo_forged", "helo_bare_ip", "helo_literal_mismatch",
 	"helo_non_fqdn", "helo_unknown", "helo_dns_error", "dnsbl", "rdns_none", "rdns_mismatch",
+	"non_fqdn_sender", "unknown_sender_domain", "null_mx_sender", "sender_dns_error",
+	"rhsbl_helo", "rhsbl_client", "rhsbl_sender",
 };
 _Static_assert(HELO_CHECK_COUNT == 7, "a HELO check was added: name it in finding_names[]");
 

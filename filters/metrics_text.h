@@ -25,7 +25,12 @@
 #define DM_MF_DNSBL (HELO_CHECK_COUNT + 1)
 #define DM_MF_RDNS_NONE (HELO_CHECK_COUNT + 2)
 #define DM_MF_RDNS_MISMATCH (HELO_CHECK_COUNT + 3)
-#define DM_MF_COUNT (HELO_CHECK_COUNT + 4)
+#define DM_MF_NON_FQDN_SENDER (HELO_CHECK_COUNT + 4)
+#define DM_MF_UNKNOWN_SENDER_DOMAIN (HELO_CHECK_COUNT + 5)
+#define DM_MF_NULL_MX_SENDER (HELO_CHECK_COUNT + 6)
+#define DM_MF_SENDER_DNS_ERROR (HELO_CHECK_COUNT + 7)
+#define DM_MF_RHSBL_HELO (HELO_CHECK_COUNT + 8)   /* + enum dm_rhsbl_target */
+#define DM_MF_COUNT (HELO_CHECK_COUNT + 8 + DM_RHSBL_TARGETS)
 const char *dm_metrics_finding_name(int i);       /* "helo_non_fqdn", "dnsbl" ... */
 
 /* What became of a recipient (label action=), indexed by enum

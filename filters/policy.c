@@ -31,6 +31,13 @@ static const char *const builtin_reply[DM_REPLY_COUNT] = {
 	[DM_REPLY_RDNS_MISMATCH]  = "550 5.7.25 Client host rejected: cannot find your hostname, [%c]",
 	[DM_REPLY_SPAM]           = "550 5.7.1 Message rejected as spam (score %s)",
 	[DM_REPLY_SPAM_ERROR]     = "451 4.7.1 Message could not be scanned for spam; try again later",
+	[DM_REPLY_SENDER_NON_FQDN] = "504 5.5.2 <%f>: Sender address rejected: need fully-qualified address",
+	[DM_REPLY_SENDER_UNKNOWN]  = "450 4.1.8 <%f>: Sender address rejected: Domain not found",
+	[DM_REPLY_SENDER_NULL_MX]  = "550 5.7.27 <%f>: Sender address rejected: Domain does not accept mail (nullMX)",
+	[DM_REPLY_SENDER_DNS_ERROR] = "450 4.1.8 <%f>: Sender address rejected: Domain not found (temporary DNS failure)",
+	[DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO]   = "554 5.7.1 Service unavailable; Helo command [%d] blocked using %z",
+	[DM_REPLY_RHSBL_HELO + DM_RHSBL_CLIENT] = "554 5.7.1 Service unavailable; Client host [%d] blocked using %z",
+	[DM_REPLY_RHSBL_HELO + DM_RHSBL_SENDER] = "554 5.7.1 Service unavailable; Sender address [%f] blocked using %z",
 };
 
 /* The [replies] key of each reply, in reply index order. */
@@ -41,7 +48,10 @@ static const char *const reply_keys[DM_REPLY_COUNT] = {
 	[HELO_UNKNOWN] = "helo_unknown", [DM_REPLY_HELO_DNS_ERROR] = "helo_dns_error",
 	[DM_REPLY_DNSBL] = "dnsbl", [DM_REPLY_RDNS_NONE] = "rdns_none",
 	[DM_REPLY_RDNS_MISMATCH] = "rdns_mismatch", [DM_REPLY_SPAM] = "spam",
-	[DM_REPLY_SPAM_ERROR] = "spam_error",
+	[DM_REPLY_SPAM_ERROR] = "spam_error", [DM_REPLY_SENDER_NON_FQDN] = "non_fqdn_sender",
+	[DM_REPLY_SENDER_UNKNOWN] = "unknown_sender_domain", [DM_REPLY_SENDER_NULL_MX] = "null_mx_sender",
+	[DM_REPLY_SENDER_DNS_ERROR] = "sender_dns_error", [DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO] = "rhsbl_helo",
+	[DM_REPLY_RHSBL_HELO + DM_RHSBL_CLIENT] = "rhsbl_client", [DM_REPLY_RHSBL_HELO + DM_RHSBL_SENDER] = "rhsbl_sender",
 };
 
 /* Value names, indexed by the value; NULL: not a value this key takes. */
@@ -123,6 +133,15 @@ static const struct pkey keys[] = {
 	MODE("rdns", rdns_mode),
 	ACTION("rdns", "none", rdns_action[DM_RDNS_NONE]),
 	ACTION("rdns", "mismatch", rdns_action[DM_RDNS_MISMATCH]),
+	MODE("sender", sender_mode),
+	ACTION("sender", "non_fqdn", sender_action[DM_SENDER_NON_FQDN]),
+	ACTION("sender", "unknown", sender_action[DM_SENDER_UNKNOWN]),
+	{ "sender", "unknown_on_dns_error", P_NAMED, F(sender_dns_error), NAMES(dns_error_names), 0, 0,
+	  "pass or tempfail (a DNS failure never rejects)", NULL },
+	MODE("rhsbl", rhsbl_mode),
+	ACTION("rhsbl", "helo", rhsbl_action[DM_RHSBL_HELO]),
+	ACTION("rhsbl", "client", rhsbl_action[DM_RHSBL_CLIENT]),
+	ACTION("rhsbl", "sender", rhsbl_action[DM_RHSBL_SENDER]),
 	MODE("spam", spam_mode),
 	{ "spam", "tag_score", P_SCORE, F(tag_score), NULL, 0, 0, 0, NULL, NULL },
 	{ "spam", "reject_score", P_SCORE, F(reject_score), NULL, 0, 0, 0, NULL, NULL },
@@ -141,6 +160,9 @@ static const struct pkey keys[] = {
 	REPLY(HELO_LITERAL_MISMATCH), REPLY(HELO_NON_FQDN), REPLY(HELO_UNKNOWN),
 	REPLY(DM_REPLY_HELO_DNS_ERROR), REPLY(DM_REPLY_DNSBL), REPLY(DM_REPLY_RDNS_NONE),
 	REPLY(DM_REPLY_RDNS_MISMATCH), REPLY(DM_REPLY_SPAM), REPLY(DM_REPLY_SPAM_ERROR),
+	REPLY(DM_REPLY_SENDER_NON_FQDN), REPLY(DM_REPLY_SENDER_UNKNOWN), REPLY(DM_REPLY_SENDER_NULL_MX),
+	REPLY(DM_REPLY_SENDER_DNS_ERROR), REPLY(DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO),
+	REPLY(DM_REPLY_RHSBL_HELO + DM_RHSBL_CLIENT), REPLY(DM_REPLY_RHSBL_HELO + DM_RHSBL_SENDER),
 	{ "replies", "help_url", P_TEXT, F(help_url), NULL, 0, 0, sizeof(((struct dm_policy *)0)->help_url),
 	  "a URL without spaces or '%'", url_ok },
 	{ "exempt", "recipients", P_LIST, F(exempt), NULL, 0, 0, 0, NULL, NULL },
@@ -212,6 +234,13 @@ struct dm_policy *dm_policy_builtin(void)
 	pol->rdns_mode = DM_MODE_ENFORCE;
 	pol->rdns_action[DM_RDNS_NONE] = DM_ACT_OFF;
 	pol->rdns_action[DM_RDNS_MISMATCH] = DM_ACT_OFF;
+	pol->sender_mode = DM_MODE_ENFORCE;
+	for (i = 0; i < DM_SENDER_CHECK_COUNT; i++)
+		pol->sender_action[i] = DM_ACT_OFF;
+	pol->sender_dns_error = DM_ACT_OFF;
+	pol->rhsbl_mode = DM_MODE_ENFORCE;
+	for (i = 0; i < DM_RHSBL_TARGETS; i++)
+		pol->rhsbl_action[i] = DM_ACT_REJECT;     /* acts only on lists [dns] names */
 	pol->spam_mode = DM_MODE_ENFORCE;
 	pol->tag_score = 5.0;
 	pol->reject_score = 12.0;
@@ -471,8 +500,23 @@ enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i)
 	case DM_REPLY_RDNS_MISMATCH: return pol->rdns_action[DM_RDNS_MISMATCH];
 	case DM_REPLY_SPAM: return pol->reject_score < DM_SCORE_OFF ? DM_ACT_REJECT : DM_ACT_OFF;
 	case DM_REPLY_SPAM_ERROR: return pol->on_error_tempfail ? DM_ACT_TEMPFAIL : DM_ACT_OFF;
+	case DM_REPLY_SENDER_NON_FQDN: return pol->sender_action[DM_SENDER_NON_FQDN];
+	case DM_REPLY_SENDER_UNKNOWN: return pol->sender_action[DM_SENDER_UNKNOWN];
+	/* a null MX is refused by the unknown action but with its own code: a
+	 * domain that says it sends no mail is not a DNS accident */
+	case DM_REPLY_SENDER_NULL_MX: return dm_policy_null_mx_action(pol);
+	case DM_REPLY_SENDER_DNS_ERROR: return pol->sender_dns_error;
 	}
+	if (i >= DM_REPLY_RHSBL_HELO && i < DM_REPLY_RHSBL_HELO + DM_RHSBL_TARGETS)
+		return pol->rhsbl_action[i - DM_REPLY_RHSBL_HELO];
 	return DM_ACT_OFF;
+}
+
+enum dm_action dm_policy_null_mx_action(const struct dm_policy *pol)
+{
+	enum dm_action a = pol->sender_action[DM_SENDER_UNKNOWN];
+
+	return a == DM_ACT_OFF || a == DM_ACT_SHADOW ? a : DM_ACT_REJECT;
 }
 
 /* The key whose value sets the action of reply i: "[helo] unknown". */
@@ -485,6 +529,13 @@ static const char *action_key(int i, char *buf, size_t len)
 		[DM_REPLY_RDNS_MISMATCH - HELO_CHECK_COUNT] = "[rdns] mismatch",
 		[DM_REPLY_SPAM - HELO_CHECK_COUNT] = "[spam] reject_score",
 		[DM_REPLY_SPAM_ERROR - HELO_CHECK_COUNT] = "[spam] on_error",
+		[DM_REPLY_SENDER_NON_FQDN - HELO_CHECK_COUNT] = "[sender] non_fqdn",
+		[DM_REPLY_SENDER_UNKNOWN - HELO_CHECK_COUNT] = "[sender] unknown",
+		[DM_REPLY_SENDER_NULL_MX - HELO_CHECK_COUNT] = "[sender] unknown",
+		[DM_REPLY_SENDER_DNS_ERROR - HELO_CHECK_COUNT] = "[sender] unknown_on_dns_error",
+		[DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO - HELO_CHECK_COUNT] = "[rhsbl] helo",
+		[DM_REPLY_RHSBL_HELO + DM_RHSBL_CLIENT - HELO_CHECK_COUNT] = "[rhsbl] client",
+		[DM_REPLY_RHSBL_HELO + DM_RHSBL_SENDER - HELO_CHECK_COUNT] = "[rhsbl] sender",
 	};
 
 	if (i < HELO_CHECK_COUNT)

@@ -15,6 +15,8 @@
 #include "helo.h"
 #include "iniparse.h"
 #include "reply.h"
+#include "rhsbl.h"
+#include "sender.h"
 
 /* Ordered by severity: the worst finding wins. */
 enum dm_action { DM_ACT_OFF = 0, DM_ACT_SHADOW, DM_ACT_TEMPFAIL, DM_ACT_REJECT };
@@ -29,7 +31,12 @@ enum dm_mode { DM_MODE_OFF = 0, DM_MODE_SHADOW, DM_MODE_ENFORCE };
 #define DM_REPLY_RDNS_MISMATCH (HELO_CHECK_COUNT + 3)
 #define DM_REPLY_SPAM (HELO_CHECK_COUNT + 4)          /* score >= reject_score */
 #define DM_REPLY_SPAM_ERROR (HELO_CHECK_COUNT + 5)    /* not scanned, on_error = tempfail */
-#define DM_REPLY_COUNT (HELO_CHECK_COUNT + 6)
+#define DM_REPLY_SENDER_NON_FQDN (HELO_CHECK_COUNT + 6)  /* reject_non_fqdn_sender */
+#define DM_REPLY_SENDER_UNKNOWN (HELO_CHECK_COUNT + 7)   /* no A, AAAA or MX */
+#define DM_REPLY_SENDER_NULL_MX (HELO_CHECK_COUNT + 8)   /* RFC 7505 null MX */
+#define DM_REPLY_SENDER_DNS_ERROR (HELO_CHECK_COUNT + 9) /* lookups failed, unknown_on_dns_error = tempfail */
+#define DM_REPLY_RHSBL_HELO (HELO_CHECK_COUNT + 10)      /* + enum dm_rhsbl_target */
+#define DM_REPLY_COUNT (HELO_CHECK_COUNT + 10 + DM_RHSBL_TARGETS)
 
 #define DM_SCORE_OFF 1e9                              /* a score threshold that is "off" */
 
@@ -50,6 +57,11 @@ struct dm_policy {
 	int allow_threshold;                       /* score <= this: allowlisted */
 	enum dm_mode rdns_mode;
 	enum dm_action rdns_action[DM_RDNS_CHECK_COUNT];
+	enum dm_mode sender_mode;
+	enum dm_action sender_action[DM_SENDER_CHECK_COUNT];   /* [DM_SENDER_NULL_MX] unused: unknown's */
+	enum dm_action sender_dns_error;           /* DM_ACT_OFF (pass) or DM_ACT_TEMPFAIL */
+	enum dm_mode rhsbl_mode;
+	enum dm_action rhsbl_action[DM_RHSBL_TARGETS];   /* a domain list listed that name */
 	enum dm_mode spam_mode;                    /* off: no scan at all */
 	double tag_score, reject_score, quarantine_score;   /* DM_SCORE_OFF = off */
 	char subject_tag[64];                      /* "" = leave the Subject alone */
@@ -92,6 +104,9 @@ const char *dm_mode_name(enum dm_mode m);
 const char *dm_rdns_check_name(enum dm_rdns_check c);   /* "none", "mismatch" */
 /* The action that uses reply i of pol (DM_ACT_OFF for the DNS-error reply when it passes). */
 enum dm_action dm_policy_reply_action(const struct dm_policy *pol, int i);
+/* What a null MX sender gets: as Postfix 3, a reject whenever [sender]
+ * unknown acts at all (tempfail or reject), shadow or off as it says. */
+enum dm_action dm_policy_null_mx_action(const struct dm_policy *pol);
 /* The one name of finding (reply) i: "helo_non_fqdn", "dnsbl", "rdns_none" ...
  * It is the [replies] key, the log lines' check= and findings= items, the
  * metrics' check label and X-Doorman's findings= item: use it for all. */

@@ -90,7 +90,7 @@ int dm_reply_parse(const char *s, struct dm_reply *out, char *err, size_t errlen
 		}
 		if (c == '%') {
 			char e = text[i + 1];
-			if (e == '\0' || strchr("hcruztso%", e) == NULL) {
+			if (e == '\0' || strchr("hcruztsofd%", e) == NULL) {
 				snprintf(err, errlen, "unknown escape %%%c in reply (known: %%h %%c %%r %%o %%u %%z %%t %%s %%%%)",
 				         e ? e : ' ');
 				return -1;
@@ -113,6 +113,8 @@ static const char *var_for(const struct dm_reply_vars *v, char e)
 	case 't': return v->txt;
 	case 's': return v->score;
 	case 'o': return v->part;
+	case 'f': return v->sender;
+	case 'd': return v->domain;
 	default:  return NULL;
 	}
 }

@@ -31,6 +31,8 @@ struct dm_reply_vars {
 	const char *txt;     /* %t */
 	const char *score;   /* %s */
 	const char *part;    /* %o: the part of the HELO name a finding is about (".local") */
+	const char *sender;  /* %f: the MAIL FROM address (local@domain) */
+	const char *domain;  /* %d: the name a domain list listed */
 };
 
 /* Expand tmpl->text into out (always terminated, truncated to fit).

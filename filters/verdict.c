@@ -3,7 +3,8 @@
  *
  * Connect stage: the worst finding wins. Order of strength: reject >
  * tempfail > shadow > off; among equals the first in this order: HELO
- * checks (enum helo_check), HELO DNS error, DNSBL, rDNS. A temporary DNS
+ * checks (enum helo_check), HELO DNS error, DNSBL, rDNS, domain lists
+ * (HELO, client, sender), sender. A temporary DNS
  * failure can only ever tempfail (or pass), never reject. An allowlisted
  * client (DNSWL score) passes everything.
  * RCPT: exempt recipients and authenticated senders pass; one policy per
@@ -46,6 +47,77 @@ int dm_allowlisted(const struct dm_policy *pol, const struct dm_findings *f)
 	return pol->dnsbl_mode == DM_MODE_ENFORCE && f->dnsbl_score <= pol->allow_threshold;
 }
 
+/* The MAIL FROM findings (filters/sender.c), under [sender]. */
+static void consider_sender(const struct dm_policy *pol, const struct dm_findings *f, struct dm_decision *out)
+{
+	enum dm_action eff, would;
+
+	if (f->sender & (1u << DM_SENDER_NON_FQDN)) {
+		effective(pol->sender_mode, pol->sender_action[DM_SENDER_NON_FQDN],
+		          &pol->reply[DM_REPLY_SENDER_NON_FQDN], &eff, &would);
+		if (eff != DM_ACT_OFF)
+			consider(out, eff, would, DM_REPLY_SENDER_NON_FQDN, "non_fqdn_sender");
+	}
+	if (f->sender & (1u << DM_SENDER_NULL_MX)) {
+		effective(pol->sender_mode, dm_policy_null_mx_action(pol), &pol->reply[DM_REPLY_SENDER_NULL_MX],
+		          &eff, &would);
+		if (eff != DM_ACT_OFF)
+			consider(out, eff, would, DM_REPLY_SENDER_NULL_MX, "unknown_sender_domain");
+	}
+	if (f->sender & (1u << DM_SENDER_UNKNOWN)) {
+		effective(pol->sender_mode, pol->sender_action[DM_SENDER_UNKNOWN],
+		          &pol->reply[DM_REPLY_SENDER_UNKNOWN], &eff, &would);
+		if (eff != DM_ACT_OFF)
+			consider(out, eff, would, DM_REPLY_SENDER_UNKNOWN, "unknown_sender_domain");
+	}
+	/* a DNS failure: tempfail at most, and only when unknown acts at all */
+	if (f->sender_dns_temp && pol->sender_action[DM_SENDER_UNKNOWN] != DM_ACT_OFF) {
+		effective(pol->sender_mode, pol->sender_dns_error, &pol->reply[DM_REPLY_SENDER_DNS_ERROR], &eff, &would);
+		if (eff != DM_ACT_OFF)
+			consider(out, eff, would, DM_REPLY_SENDER_DNS_ERROR, "sender_dns_error");
+	}
+}
+
+/* Domain lists: a listed HELO name, confirmed reverse name or sender domain. */
+static void consider_rhsbl(const struct dm_policy *pol, const struct dm_findings *f, struct dm_decision *out)
+{
+	static const char *const names[DM_RHSBL_TARGETS] = { "rhsbl_helo", "rhsbl_client", "rhsbl_sender" };
+	enum dm_action eff, would;
+	int t;
+
+	for (t = 0; t < DM_RHSBL_TARGETS; t++) {
+		if (!(f->rhsbl & (1u << t)))
+			continue;
+		effective(pol->rhsbl_mode, pol->rhsbl_action[t], &pol->reply[DM_REPLY_RHSBL_HELO + t], &eff, &would);
+		if (eff != DM_ACT_OFF)
+			consider(out, eff, would, DM_REPLY_RHSBL_HELO + t, names[t]);
+	}
+}
+
+/* %r for reply i. */
+static const char *reason_for(const struct dm_findings *f, int i)
+{
+	if (i == HELO_UNKNOWN)
+		return f->helo_reasons[HELO_UNKNOWN] != NULL ? f->helo_reasons[HELO_UNKNOWN] : "no A, AAAA or MX record";
+	if (i == DM_REPLY_HELO_DNS_ERROR || i == DM_REPLY_SENDER_DNS_ERROR)
+		return "temporary DNS failure";
+	if (i == DM_REPLY_DNSBL)
+		return "listed";
+	if (i == DM_REPLY_RDNS_NONE)
+		return "no reverse DNS";
+	if (i == DM_REPLY_RDNS_MISMATCH)
+		return "reverse DNS does not resolve back";
+	if (i == DM_REPLY_SENDER_NON_FQDN)
+		return "need fully-qualified address";
+	if (i == DM_REPLY_SENDER_UNKNOWN)
+		return f->sender_reason != NULL ? f->sender_reason : "no A, AAAA or MX record";
+	if (i == DM_REPLY_SENDER_NULL_MX)
+		return "null MX";
+	if (i >= DM_REPLY_RHSBL_HELO && i < DM_REPLY_RHSBL_HELO + DM_RHSBL_TARGETS)
+		return "listed";
+	return f->helo_reasons[i] != NULL ? f->helo_reasons[i] : f->helo_reason;
+}
+
 enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_findings *f,
                                  const struct dm_reply_vars *vars, struct dm_decision *out)
 {
@@ -82,24 +154,20 @@ enum dm_action dm_decide_connect(const struct dm_policy *pol, const struct dm_fi
 		if (eff != DM_ACT_OFF)
 			consider(out, eff, would, DM_REPLY_RDNS_NONE + i, dm_reply_key(DM_REPLY_RDNS_NONE + i));
 	}
+	consider_rhsbl(pol, f, out);
+	consider_sender(pol, f, out);
 	if (out->reply < 0) {
 		out->action = DM_ACT_OFF;
 		return out->action;
 	}
-	if (out->reply == HELO_UNKNOWN)
-		v.reason = f->helo_reasons[HELO_UNKNOWN] != NULL ? f->helo_reasons[HELO_UNKNOWN] : "no A, AAAA or MX record";
-	else if (out->reply == DM_REPLY_HELO_DNS_ERROR)
-		v.reason = "temporary DNS failure";
-	else if (out->reply >= HELO_CHECK_COUNT)
-		v.reason = out->reply == DM_REPLY_DNSBL ? "listed" : out->reply == DM_REPLY_RDNS_NONE ?
-		           "no reverse DNS" : "reverse DNS does not resolve back";
-	else if (f->helo_reasons[out->reply] != NULL)
-		v.reason = f->helo_reasons[out->reply];
-	else
-		v.reason = f->helo_reason;
+	v.reason = reason_for(f, out->reply);
 	v.url = pol->help_url;
 	v.part = out->reply < HELO_CHECK_COUNT ? f->helo_part : NULL;
 	v.zone = f->dnsbl_zones;
+	if (out->reply >= DM_REPLY_RHSBL_HELO && out->reply < DM_REPLY_RHSBL_HELO + DM_RHSBL_TARGETS) {
+		v.zone = f->rhsbl_zones[out->reply - DM_REPLY_RHSBL_HELO];
+		v.domain = f->rhsbl_name[out->reply - DM_REPLY_RHSBL_HELO];
+	}
 	v.txt = f->dnsbl_txt;
 	memcpy(out->code, pol->reply[out->reply].code, sizeof(out->code));
 	memcpy(out->xcode, pol->reply[out->reply].xcode, sizeof(out->xcode));

@@ -24,6 +24,12 @@ struct dm_findings {
 	const char *dnsbl_zones;  /* "%z": the listing (blocklist) zones, ", "-separated */
 	const char *dnsbl_txt;    /* "%t": a TXT record of a listing zone, or NULL */
 	unsigned rdns;            /* bit DM_RDNS_NONE / DM_RDNS_MISMATCH */
+	unsigned sender;          /* 1u << enum dm_sender_check, this transaction's MAIL FROM */
+	int sender_dns_temp;      /* the sender domain's lookups failed (nothing found) */
+	const char *sender_reason;   /* why, for %r ("not looked up: ..."), or NULL */
+	unsigned rhsbl;           /* 1u << enum dm_rhsbl_target: a domain list listed that name */
+	const char *rhsbl_name[DM_RHSBL_TARGETS];    /* "%d": the name listed */
+	const char *rhsbl_zones[DM_RHSBL_TARGETS];   /* "%z": the listing zones */
 };
 
 struct dm_decision {

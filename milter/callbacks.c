@@ -204,28 +204,38 @@ sfsistat dm_helo(SMFICTX *ctx, char *helohost)
 /* The sender for logs: as the MTA parsed it ({mail_addr}), else read as
  * RFC 5321 writes it; "" for the null sender; the raw text, cleaned, when
  * it cannot be read. */
-static void read_sender(SMFICTX *ctx, const char *arg, char *out, size_t outlen)
+static enum dm_mailaddr_status read_sender(SMFICTX *ctx, const char *arg, struct dm_mailaddr *a, char *out,
+                                           size_t outlen)
 {
 	char name[] = "{mail_addr}", text[512];
 	const char *mta = dm_smfi->getsymval(ctx, name);
-	struct dm_mailaddr a;
 	enum dm_mailaddr_status st;
+	struct dm_mailaddr raw;
 
 	if (mta != NULL)
-		st = dm_mailaddr_parse_internal(mta, strlen(mta), &a);
+		st = dm_mailaddr_parse_internal(mta, strlen(mta), a);
 	else
-		st = dm_mailaddr_parse(arg, strlen(arg), &a);
+		st = dm_mailaddr_parse(arg, strlen(arg), a);
 	if (st == DM_MA_BAD)
 		dm_cleans(text, sizeof(text), arg, sizeof(text) - 1);
 	else
-		dm_mailaddr_format(&a, st, text, sizeof(text));
+		dm_mailaddr_format(a, st, text, sizeof(text));
 	dm_cleans(out, outlen, text, LOG_MAX);
+	/* Postfix gives {mail_addr} qualified with $myorigin; the client sent a
+	 * local part alone, which is what reject_non_fqdn_sender judges */
+	if (mta != NULL && st == DM_MA_OK && dm_mailaddr_parse(arg, strlen(arg), &raw) == DM_MA_NO_DOMAIN) {
+		*a = raw;
+		st = DM_MA_NO_DOMAIN;
+	}
+	return st;
 }
 
 sfsistat dm_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct connctx *c = conn_of(ctx);
 	const char *f = argv && argv[0] ? argv[0] : "";
+	struct dm_mailaddr a;
+	enum dm_mailaddr_status st;
 
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
@@ -234,11 +244,12 @@ sfsistat dm_envfrom(SMFICTX *ctx, char **argv)
 	if (c->msg == NULL)
 		return SMFIS_TEMPFAIL;
 	c->msg->t_start = dm_now_ms();
-	read_sender(ctx, f, c->msg->from, sizeof(c->msg->from));
+	st = read_sender(ctx, f, &a, c->msg->from, sizeof(c->msg->from));
 	dm_logval(c->msg->from_log, sizeof(c->msg->from_log), c->msg->from, LOG_MAX);
 	dm_symval(ctx, "{auth_authen}", c->msg->auth, sizeof(c->msg->auth), LOG_MAX);
 	dm_logval(c->msg->auth_log, sizeof(c->msg->auth_log), c->msg->auth, LOG_MAX);
 	c->msgs++;
+	dm_connstage_sender(&c->cs, st, &a);     /* filters/sender.c: lookups start now */
 	dm_connstage_poll(&c->cs);
 	return SMFIS_CONTINUE;
 }
@@ -345,12 +356,16 @@ sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 	rc.addr_why = r.why;
 	rc.first_exempt = c->msg->has_exempt;
 	rc.spam_can_reject = dm_spam_can_reject(rc.pol, dm_content_enabled(c->cfg));
+	/* the sender's lookups first: the connect stage's collect ends what is left */
+	if (dm_connstage_sender_collect(&c->cs))
+		dm_metrics_sender(&c->cs);
 	dm_connstage_collect(&c->cs);
 	warn_zones(c);
 
 	memset(&vars, 0, sizeof(vars));
 	vars.helo = c->helo_log;
 	vars.client = c->client_ip;
+	vars.sender = c->msg->from_log;      /* escaped as %h is: no fake field in a logged reply */
 	dm_decide_connect(rc.pol, &c->cs.findings, &vars, &d);
 	o = dm_decide_rcpt(&rc, &d);
 	dm_metrics_rcpt(rc.pol, o);

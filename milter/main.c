@@ -410,10 +410,11 @@ static int check_or_dump(struct dm_config *cfg, int dump)
 		dm_config_dump(cfg, stdout);
 		if (dm_config_lint(cfg, warn_dump, stdout) > 0)
 			putchar('\n');
-		if (cfg->nzones > 0) {
+		if (cfg->nzones > 0 || cfg->nrhsbl[DM_RHSBL_HELO] + cfg->nrhsbl[DM_RHSBL_CLIENT] +
+		                      cfg->nrhsbl[DM_RHSBL_SENDER] > 0) {
 			/* the zones' health, as a self-test finds it now */
 			dm_log_open(DM_LOG_STDERR, 0);
-			printf("\n; zone self-test (127.0.0.2 listed, 127.0.0.1 not):\n");
+			printf("\n; zone self-test (127.0.0.2 listed, 127.0.0.1 not; domain lists: test, invalid):\n");
 			dm_zonecheck_run(cfg, stdout);
 		}
 		if (cfg->nspamd > 0) {

@@ -166,6 +166,24 @@ void dm_metrics_findings(const struct dm_connstage *cs)
 		ADD(findings[DM_MF_RDNS_NONE]);
 	if (cs->findings.rdns & (1u << DM_RDNS_MISMATCH))
 		ADD(findings[DM_MF_RDNS_MISMATCH]);
+	if (cs->findings.rhsbl & (1u << DM_RHSBL_HELO))
+		ADD(findings[DM_MF_RHSBL_HELO + DM_RHSBL_HELO]);
+	if (cs->findings.rhsbl & (1u << DM_RHSBL_CLIENT))
+		ADD(findings[DM_MF_RHSBL_HELO + DM_RHSBL_CLIENT]);
+}
+
+void dm_metrics_sender(const struct dm_connstage *cs)
+{
+	if (cs->findings.sender & (1u << DM_SENDER_NON_FQDN))
+		ADD(findings[DM_MF_NON_FQDN_SENDER]);
+	if (cs->findings.sender & (1u << DM_SENDER_UNKNOWN))
+		ADD(findings[DM_MF_UNKNOWN_SENDER_DOMAIN]);
+	if (cs->findings.sender & (1u << DM_SENDER_NULL_MX))
+		ADD(findings[DM_MF_NULL_MX_SENDER]);
+	if (cs->findings.sender_dns_temp)
+		ADD(findings[DM_MF_SENDER_DNS_ERROR]);
+	if (cs->findings.rhsbl & (1u << DM_RHSBL_SENDER))
+		ADD(findings[DM_MF_RHSBL_HELO + DM_RHSBL_SENDER]);
 }
 
 static struct prow *row_of(const struct dm_policy *pol)

@@ -38,6 +38,8 @@ void dm_metrics_session(enum dm_m_session what);
 
 /* At close: the connection's findings (as its close line lists them). */
 void dm_metrics_findings(const struct dm_connstage *cs);
+/* Once per transaction, when its sender findings are settled (first RCPT). */
+void dm_metrics_sender(const struct dm_connstage *cs);
 
 /* At RCPT: what became of a recipient under its policy. */
 void dm_metrics_rcpt(const struct dm_policy *pol, enum dm_rcpt_outcome o);

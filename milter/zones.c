@@ -147,6 +147,18 @@ static void probe_of(const struct dm_dns_result *r, struct dnsbl_probe *p)
 	}
 }
 
+/* 1 if zone is one of cfg's domain lists ([dns] rhsbl_*). */
+static int is_domain_list(const struct dm_config *cfg, const char *zone)
+{
+	size_t t, k;
+
+	for (t = 0; t < DM_RHSBL_TARGETS; t++)
+		for (k = 0; k < cfg->nrhsbl[t]; k++)
+			if (strcmp(cfg->rhsbl[t][k].name, zone) == 0)
+				return 1;
+	return 0;
+}
+
 /* Forget zones the configuration no longer has (or all, with NULL). */
 static void purge(const struct dm_config *cfg)
 {
@@ -157,6 +169,7 @@ static void purge(const struct dm_config *cfg)
 		int keep = 0;
 		for (j = 0; cfg != NULL && j < cfg->nzones && !keep; j++)
 			keep = strcmp(table[i].zone, cfg->zones[j].name) == 0;
+		keep = keep || (cfg != NULL && is_domain_list(cfg, table[i].zone));
 		if (keep)
 			table[k++] = table[i];
 	}
@@ -212,6 +225,41 @@ static void report_line(FILE *report, const char *zone, enum dnsbl_health h, con
 		fprintf(report, "; zone %s: COULD NOT BE TESTED: %s (in use)\n", zone, reason);
 }
 
+/* Domain lists (RFC 5782 section 5): "test" listed, "invalid" not. One
+ * probe pair per distinct zone name not already tested as an address list;
+ * at most DM_RHSBL_TARGETS * DM_RHSBL_ZONES_MAX. */
+struct dl_probe {
+	const char *zone;
+	int q[2];
+};
+
+static size_t domain_list_submit(const struct dm_config *cfg, struct dm_resolver *res, int retry_only,
+                                 struct dl_probe *out)
+{
+	char q[DNSBL_QNAME_MAX];
+	size_t t, k, j, n = 0;
+
+	for (t = 0; t < DM_RHSBL_TARGETS; t++)
+		for (k = 0; k < cfg->nrhsbl[t] && k < DM_RHSBL_ZONES_MAX; k++) {
+			const char *zone = cfg->rhsbl[t][k].name;
+			int seen = 0;
+
+			for (j = 0; j < cfg->nzones && !seen; j++)
+				seen = strcmp(cfg->zones[j].name, zone) == 0;
+			for (j = 0; j < n && !seen; j++)
+				seen = strcmp(out[j].zone, zone) == 0;
+			if (seen || (retry_only && !wants_retest(zone)))
+				continue;
+			out[n].zone = zone;
+			out[n].q[0] = dm_rhsbl_query_name(DNSBL_TEST_LISTED_NAME, zone, q, sizeof(q)) == 0 ?
+			              dm_resolver_submit_flags(res, q, DM_DNS_A, DM_DNS_NOCACHE) : -1;
+			out[n].q[1] = dm_rhsbl_query_name(DNSBL_TEST_UNLISTED_NAME, zone, q, sizeof(q)) == 0 ?
+			              dm_resolver_submit_flags(res, q, DM_DNS_A, DM_DNS_NOCACHE) : -1;
+			n++;
+		}
+	return n;
+}
+
 /* One round over cfg's zones (only those whose last test got no answer,
  * with retry_only). Returns how many got no answer again. */
 static int zonecheck_round(const struct dm_config *cfg, FILE *report, int retry_only, unsigned next_s)
@@ -220,10 +268,13 @@ static int zonecheck_round(const struct dm_config *cfg, FILE *report, int retry_
 	struct dm_addr t2, t1;
 	char err[200], q[DNSBL_QNAME_MAX];
 	int idx[MAX_HEALTH][2], missed = 0;
-	size_t i, n = cfg->nzones < MAX_HEALTH ? cfg->nzones : MAX_HEALTH;
+	size_t i, n = cfg->nzones < MAX_HEALTH ? cfg->nzones : MAX_HEALTH, ndl, t, ndomain = 0;
+	struct dl_probe dl[DM_RHSBL_TARGETS * DM_RHSBL_ZONES_MAX];
 
 	purge(cfg);
-	if (n == 0)
+	for (t = 0; t < DM_RHSBL_TARGETS; t++)
+		ndomain += cfg->nrhsbl[t];
+	if (n == 0 && ndomain == 0)
 		return 0;
 	res = dm_resolver_new(cfg->dns_servers, cfg->dns_timeout_ms / 3, err, sizeof(err));
 	if (res == NULL) {
@@ -243,7 +294,20 @@ static int zonecheck_round(const struct dm_config *cfg, FILE *report, int retry_
 		idx[i][1] = dnsbl_query_name(&t1, cfg->zones[i].name, q, sizeof(q)) == 0 ?
 		            dm_resolver_submit_flags(res, q, DM_DNS_A, DM_DNS_NOCACHE) : -1;
 	}
+	ndl = domain_list_submit(cfg, res, retry_only, dl);
 	dm_resolver_collect(res, dm_now_ms() + cfg->dns_timeout_ms);
+	for (i = 0; i < ndl; i++) {
+		struct dnsbl_probe p2, p1;
+		char reason[160];
+		enum dnsbl_health h;
+
+		probe_of(dm_resolver_result(res, dl[i].q[0]), &p2);
+		probe_of(dm_resolver_result(res, dl[i].q[1]), &p1);
+		h = dnsbl_selftest_judge(&p2, &p1, reason, sizeof(reason));
+		set_health(dl[i].zone, h, h == DNSBL_HEALTHY ? "" : reason, next_s);
+		missed += h == DNSBL_UNTESTED;
+		report_line(report, dl[i].zone, h, reason);
+	}
 	for (i = 0; i < n; i++) {
 		struct dnsbl_probe p2, p1;
 		char reason[160];

@@ -17,7 +17,7 @@
 # size; exits 1 if any target crashed, leaked or broke an invariant.
 set -eu
 : "${srcdir:=.}" "${builddir:=.}" "${sysconfdir:=/etc}" "${runstatedir:=/run}" "${FUZZ_CC:=clang}" "${FUZZ_SECONDS:=60}"
-: "${FUZZ_TARGETS:=config policy zonespec helo spamd_reply headers dnsparse logline mailaddr}"
+: "${FUZZ_TARGETS:=config policy zonespec helo spamd_reply headers dnsparse logline mailaddr sender}"
 : "${FUZZ_CPPFLAGS:=-D_GNU_SOURCE -I$srcdir/filters}" "${FUZZ_LIBS:=-linih -lcares -lidn2 -lpthread}"
 : "${FUZZ_SOURCES:=}" "${FUZZ_RUNS:=}" "${FUZZ_ARGS:=}"
 : "${FUZZ_REPORT_SOURCES:=tools/logline.c tools/logframe.c tools/logsentence.c}"

@@ -212,6 +212,7 @@ static int get_field(const struct dm_config *cfg, const char *key, char *out, si
 	const char *bar = strchr(key, '|');
 	char buf[64], name[300];
 	size_t i, o = 0;
+	int t;
 
 	out[0] = '\0';
 	if (bar != NULL) {
@@ -263,6 +264,11 @@ static int get_field(const struct dm_config *cfg, const char *key, char *out, si
 	else if (strcmp(key, "zones") == 0)
 		for (i = 0; i < cfg->nzones && o < len; i++)
 			o += (size_t)snprintf(out + o, len - o, "%s%s", i ? "," : "", cfg->zones[i].spec);
+	else if (strcmp(key, "rhsbl") == 0)
+		for (t = 0; t < DM_RHSBL_TARGETS && o < len; t++)
+			for (i = 0; i < cfg->nrhsbl[t] && o < len; i++)
+				o += (size_t)snprintf(out + o, len - o, "%s%s:%s", o ? "," : "", dm_rhsbl_target_name(t),
+				                      cfg->rhsbl[t][i].spec);
 	else if (strcmp(key, "cache") == 0)
 		snprintf(out, len, "%u/%u/%u/%u", cfg->cache_size, cfg->cache_min_ttl, cfg->cache_max_ttl,
 		         cfg->selftest_interval);
@@ -546,6 +552,15 @@ static const struct load_row load_rows[] = {
 	      "zones=list.dnswl.org=127.0.[0..255].0*-1,list.dnswl.org=127.0.[0..255].[2;3]*-3"),
 	GOODM("cache and self-test keys", "[dns]\ncache_size = 0\ncache_min_ttl = 5\ncache_max_ttl = 60\nselftest_interval = 0\n",
 	      "cache=0/5/60/0"),
+	GOODM("domain lists: one per target, the zone spec syntax",
+	      "[dns]\nrhsbl_helo = dbl.example=127.0.1.[2..99]\nrhsbl_client = dbl.example=127.0.1.[2..99]*2\n"
+	      "rhsbl_sender = dbl.example=127.0.1.[2..99], Multi.Example.\n",
+	      "rhsbl=helo:dbl.example=127.0.1.[2..99],client:dbl.example=127.0.1.[2..99]*2,"
+	      "sender:dbl.example=127.0.1.[2..99],sender:multi.example"),
+	BADM("domain lists: a bad spec names its key", "[dns]\nrhsbl_sender = dbl.example=10.0.0.1\n", 2,
+	     "rhsbl_sender: 'dbl.example=10.0.0.1'"),
+	BADM("domain lists: at most 8 zones per target", "[dns]\nrhsbl_helo = a.x, b.x, c.x, d.x, e.x, f.x, g.x, h.x, i.x\n",
+	     2, "rhsbl_helo: more than 8 zones"),
 	BADM("zones: the same spec twice", "[dns]\nzones = bl.example.org, BL.example.org.\n", 2,
 	     "zones: bl.example.org is listed twice"),
 	BADM("zones: malformed spec names the spec", "[dns]\nzones = bl.example.org=127.0.0.[2..1]\n", 2,

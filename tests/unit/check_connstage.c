@@ -2,7 +2,9 @@
  * check_connstage.c - the connect stage against a real unbound on loopback
  * (tests/dns/resolver.test starts it and sets DM_DNS_PORT): HELO lookups
  * (reused for the same name, replaced for a new one, capped per session)
- * and forward-confirmed rDNS. Rows are whole sessions.
+ * forward-confirmed rDNS and the MAIL FROM domain (filters/sender.c:
+ * fired at MAIL FROM, collected at the first RCPT, capped per session).
+ * Rows are whole sessions.
  */
 #include <check.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include "config.h"
 #include "connstage.h"
+#include "mailaddr.h"
 #include "resolver.h"
 
 static char servers[64];
@@ -151,6 +154,194 @@ START_TEST(test_rdns)
 }
 END_TEST
 
+struct sender_row {
+	const char *name;
+	const char *from[6];         /* MAIL FROM paths in order (RSET between); NULL ends */
+	const char *want_dns;        /* cs.sender.dns after the last one's first RCPT */
+	unsigned want;               /* cs.findings.sender */
+	int want_temp;
+	unsigned long want_asked;    /* queries the session submitted */
+};
+
+#define S_NF (1u << DM_SENDER_NON_FQDN)
+#define S_UN (1u << DM_SENDER_UNKNOWN)
+#define S_NM (1u << DM_SENDER_NULL_MX)
+
+static const struct sender_row sender_rows[] = {
+	{ "a domain with an MX", { "<u@sender.example.org>" }, "found", 0, 0, 3 },
+	{ "a domain with an A only", { "<u@a.test.example.net>" }, "found", 0, 0, 3 },
+	{ "AAAA only", { "<u@aaaa.test.example.net>" }, "found", 0, 0, 3 },
+	{ "MX only", { "<u@mxonly.test.example.net>" }, "found", 0, 0, 3 },
+	{ "NXDOMAIN", { "<u@nx.test.example.net>" }, "notfound", S_UN, 0, 3 },
+	{ "NODATA", { "<u@txtonly.test.example.net>" }, "notfound", S_UN, 0, 3 },
+	{ "null MX", { "<u@nullmx.test.example.net>" }, "nullmx", S_NM, 0, 3 },
+	{ "null MX beside an A record", { "<u@nullmxa.test.example.net>" }, "nullmx", S_NM, 0, 3 },
+	{ "mixed case and a trailing dot", { "<u@NX.Test.Example.NET.>" }, "notfound", S_UN, 0, 3 },
+	{ "REFUSED is a DNS error", { "<u@x.refused.test.example.net>" }, "error", 0, 1, 3 },
+	{ "a dead zone times out: a DNS error, never not found", { "<u@x.dead.test.example.net>" }, "timeout", 0, 1, 3 },
+	{ "the null sender asks nothing", { "<>" }, "none", 0, 0, 0 },
+	{ "a local part alone: non-FQDN, nothing asked", { "<postmaster>" }, "none", S_NF, 0, 0 },
+	{ "a dotless domain: non-FQDN and looked up", { "<u@exchange01>" }, "notfound", S_NF | S_UN, 0, 3 },
+	{ "an address literal asks nothing", { "<u@[192.0.2.1]>" }, "none", 0, 0, 0 },
+	{ "a source route is ignored", { "<@relay.example:u@nx.test.example.net>" }, "notfound", S_UN, 0, 3 },
+	{ "a new transaction replaces the old one", { "<u@nx.test.example.net>", "<u@sender.example.org>" },
+	  "found", 0, 0, 6 },
+	{ "the same domain again is asked again (cache), not counted twice",
+	  { "<a@nx.test.example.net>", "<b@a.test.example.net>", "<c@aaaa.test.example.net>",
+	    "<d@both.test.example.net>", "<e@nx.test.example.net>" }, "notfound", S_UN, 0, 15 },
+	{ "the fifth domain is not looked up: unknown, never a free pass",
+	  { "<a@nx.test.example.net>", "<b@a.test.example.net>", "<c@aaaa.test.example.net>",
+	    "<d@both.test.example.net>", "<e@sender.example.org>" }, "capped", S_UN, 0, 12 },
+};
+
+START_TEST(test_sender)
+{
+	const struct sender_row *r = &sender_rows[_i];
+	struct dm_config *cfg = config(0);
+	struct dm_dns_stats before, after;
+	struct dm_connstage cs;
+	struct dm_addr client;
+	struct dm_mailaddr a;
+	enum dm_mailaddr_status st;
+	int i;
+
+	cfg->want_sender_dns = 1;
+	dm_addr_parse("192.0.2.20", &client);
+	dm_resolver_stats(&before);
+	dm_connstage_init(&cs, cfg, NULL, &client);
+	dm_connstage_helo(&cs, "[192.0.2.20]", 12);
+	for (i = 0; r->from[i] != NULL; i++) {
+		st = dm_mailaddr_parse(r->from[i], strlen(r->from[i]), &a);
+		dm_connstage_sender(&cs, st, &a);
+		if (r->from[i + 1] != NULL && i % 2 == 0)
+			dm_connstage_sender_collect(&cs);      /* some transactions reach RCPT */
+	}
+	ck_assert_int_eq(dm_connstage_sender_collect(&cs), 1);
+	dm_connstage_collect(&cs);
+	ck_assert_int_eq(dm_connstage_sender_collect(&cs), 0);   /* the second RCPT waits for nothing */
+	dm_resolver_stats(&after);
+	ck_assert_msg(strcmp(cs.sender.dns, r->want_dns) == 0, "%s: dns %s, want %s", r->name, cs.sender.dns,
+	              r->want_dns);
+	ck_assert_msg(cs.findings.sender == r->want, "%s: findings %#x, want %#x", r->name, cs.findings.sender, r->want);
+	ck_assert_int_eq(cs.findings.sender_dns_temp, r->want_temp);
+	ck_assert_msg(after.submitted - before.submitted == r->want_asked, "%s: %lu queries, want %lu", r->name,
+	              after.submitted - before.submitted, r->want_asked);
+	dm_connstage_free(&cs);
+	dm_config_free(cfg);
+}
+END_TEST
+
+/* One session, 10,000 RSET/MAIL FROM pairs with domains of the client's
+ * choosing, each reaching RCPT: no more than DM_SENDER_DOMAINS_MAX domains
+ * are ever asked about, and every later one is judged unknown. */
+START_TEST(test_sender_flood)
+{
+	struct dm_config *cfg = config(0);
+	struct dm_dns_stats before, after;
+	struct dm_connstage cs;
+	struct dm_mailaddr a;
+	enum dm_mailaddr_status st;
+	char path[96];
+	unsigned unknown = 0;
+	int i;
+
+	cfg->want_sender_dns = 1;
+	dm_resolver_stats(&before);
+	dm_connstage_init(&cs, cfg, NULL, NULL);
+	for (i = 0; i < 10000; i++) {
+		snprintf(path, sizeof(path), "<u%d@d%d.flood.example.org>", i, i);
+		st = dm_mailaddr_parse(path, strlen(path), &a);
+		dm_connstage_sender(&cs, st, &a);
+		dm_connstage_sender_collect(&cs);
+		unknown += (cs.findings.sender & S_UN) != 0;
+	}
+	dm_resolver_stats(&after);
+	printf("sender flood: 10000 MAIL FROM, %lu questions sent, %u judged unknown\n", after.sent - before.sent,
+	       unknown);
+	ck_assert_uint_le(after.submitted - before.submitted, 3 * DM_SENDER_DOMAINS_MAX);
+	ck_assert_uint_eq(unknown, 10000);        /* the first ones are NXDOMAIN, the rest capped */
+	ck_assert_str_eq(cs.sender.dns, "capped");
+	dm_connstage_free(&cs);
+	dm_config_free(cfg);
+}
+END_TEST
+
+/* Domain lists: the HELO name, the confirmed reverse name, the sender
+ * domain, each under dbl.test.example.net with DBL's codes. */
+struct rhsbl_row {
+	const char *name;
+	const char *client, *helo, *from;
+	unsigned want;               /* cs.findings.rhsbl */
+	const char *want_log;        /* substring of cs.dnsbl_log, or NULL */
+	const char *want_zone;       /* findings.rhsbl_zones[] of the first listed target, or NULL */
+};
+
+#define R_H (1u << DM_RHSBL_HELO)
+#define R_C (1u << DM_RHSBL_CLIENT)
+#define R_S (1u << DM_RHSBL_SENDER)
+
+static const struct rhsbl_row rhsbl_rows[] = {
+	{ "nothing listed", "192.0.2.20", "good.sender.example.org", "<u@sender.example.org>", 0, NULL, NULL },
+	{ "a listed HELO name", "192.0.2.20", "spam.example.org", "<u@sender.example.org>", R_H,
+	  "dbl.test.example.net(helo:2)", "dbl.test.example.net" },
+	{ "HELO in mixed case with a trailing dot", "192.0.2.20", "SPAM.Example.ORG.", "<>", R_H, NULL, NULL },
+	{ "a listed subdomain's parent is not asked for", "192.0.2.20", "a.spam.example.org", "<>", 0, NULL, NULL },
+	{ "a listed sender domain", "192.0.2.20", "good.sender.example.org", "<u@phish.example.org>", R_S,
+	  "dbl.test.example.net(sender:2)", "dbl.test.example.net" },
+	{ "the null sender is never asked", "192.0.2.20", "good.sender.example.org", "<>", 0, NULL, NULL },
+	{ "a confirmed reverse name", "192.0.2.30", "[192.0.2.30]", "<>", R_C, "(client:2)", NULL },
+	{ "an unconfirmed reverse name is not asked", "192.0.2.9", "[192.0.2.9]", "<>", 0, NULL, NULL },
+	{ "all three", "192.0.2.30", "spam.example.org", "<u@spam.example.org>", R_H | R_C | R_S, NULL, NULL },
+	{ "127.0.1.255 is a zone error", "192.0.2.20", "ipquery.example.org", "<>", 0,
+	  "dbl.test.example.net:error_code(127.0.1.255)", NULL },
+	{ "127.255.255.254 is a zone error", "192.0.2.20", "good.sender.example.org", "<u@quota.example.org>", 0,
+	  "dbl.test.example.net:error_code(127.255.255.254)", NULL },
+	{ "an answer outside 127/8 never counts", "192.0.2.20", "outside.example.org", "<>", 0,
+	  "dbl.test.example.net:bad_answer(192.0.2.1)", NULL },
+	{ "a dead list adds nothing", "192.0.2.20", "x.dead", "<u@x.dead>", 0, "dbl.test.example.net:timeout", NULL },
+	{ "a literal HELO is not asked", "192.0.2.20", "[192.0.2.20]", "<>", 0, NULL, NULL },
+};
+
+START_TEST(test_rhsbl)
+{
+	const struct rhsbl_row *r = &rhsbl_rows[_i];
+	struct dm_config *cfg = config(1);
+	struct dm_connstage cs;
+	struct dm_addr client;
+	struct dm_mailaddr a;
+	enum dm_mailaddr_status st;
+	char err[200];
+	int t;
+
+	for (t = 0; t < DM_RHSBL_TARGETS; t++) {
+		cfg->rhsbl[t] = calloc(1, sizeof(struct dnsbl_zone));
+		ck_assert_int_eq(dnsbl_zone_parse("dbl.test.example.net=127.0.1.[2..99]*2", cfg->rhsbl[t], err,
+		                                  sizeof(err)), 0);
+		cfg->nrhsbl[t] = 1;
+	}
+	dm_addr_parse(r->client, &client);
+	dm_connstage_init(&cs, cfg, NULL, &client);
+	dm_connstage_client(&cs, NULL);
+	dm_connstage_helo(&cs, r->helo, strlen(r->helo));
+	st = dm_mailaddr_parse(r->from, strlen(r->from), &a);
+	dm_connstage_sender(&cs, st, &a);
+	dm_connstage_sender_collect(&cs);
+	dm_connstage_collect(&cs);
+	ck_assert_msg(cs.findings.rhsbl == r->want, "%s: rhsbl %#x, want %#x (log %s)", r->name, cs.findings.rhsbl,
+	              r->want, cs.dnsbl_log);
+	if (r->want_log != NULL)
+		ck_assert_msg(strstr(cs.dnsbl_log, r->want_log) != NULL, "%s: log \"%s\" lacks %s", r->name,
+		              cs.dnsbl_log, r->want_log);
+	for (t = 0; r->want_zone != NULL && t < DM_RHSBL_TARGETS; t++)
+		if (r->want & (1u << t)) {
+			ck_assert_str_eq(cs.findings.rhsbl_zones[t], r->want_zone);
+			break;
+		}
+	dm_connstage_free(&cs);
+	dm_config_free(cfg);
+}
+END_TEST
+
 int main(void)
 {
 	const char *port = getenv("DM_DNS_PORT");
@@ -169,6 +360,9 @@ int main(void)
 	tcase_add_loop_test(tc, test_helo, 0, (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(tc, test_helo_flood);
 	tcase_add_loop_test(tc, test_rdns, 0, (int)(sizeof(rdns_rows) / sizeof(rdns_rows[0])));
+	tcase_add_loop_test(tc, test_sender, 0, (int)(sizeof(sender_rows) / sizeof(sender_rows[0])));
+	tcase_add_test(tc, test_sender_flood);
+	tcase_add_loop_test(tc, test_rhsbl, 0, (int)(sizeof(rhsbl_rows) / sizeof(rhsbl_rows[0])));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

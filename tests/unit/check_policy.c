@@ -45,6 +45,16 @@ static const struct row rows[] = {
 	GOOD("exempt list, continued", "[exempt]\nrecipients = Postmaster, hostmaster\n  joe@Example.COM\n",
 	     "recipients            = postmaster, hostmaster, joe@example.com", NULL),
 	GOOD("exempt list replaced, then empty", "[exempt]\nrecipients = a\nrecipients =\n", "recipients            =", NULL),
+	GOOD("sender checks", "[sender]\nnon_fqdn = reject\nunknown = reject\n",
+	     "unknown_sender_domain = 550 5.1.8 <%f>: Sender address rejected: Domain not found",
+	     "non_fqdn_sender       = 504 5.5.2 <%f>: Sender address rejected: need fully-qualified address"),
+	GOOD("sender unknown tempfail: Postfix's 450", "[sender]\nunknown = tempfail\n",
+	     "unknown_sender_domain = 450 4.1.8 <%f>: Sender address rejected: Domain not found",
+	     "null_mx_sender        = 550 5.7.27 <%f>: Sender address rejected: Domain does not accept mail (nullMX)"),
+	BAD("a null MX reply must refuse for good", "[sender]\nunknown = tempfail\n[replies]\n"
+	    "null_mx_sender = 450 4.7.27 no\n", 4, "null_mx_sender"),
+	BAD("sender DNS error never rejects", "[sender]\nunknown_on_dns_error = reject\n", 2,
+	    "[sender] unknown_on_dns_error must be pass or tempfail"),
 	BAD("bad mode", "[dnsbl]\nmode = on\n", 2, "[dnsbl] mode must be enforce, shadow or off, not 'on'"),
 	BAD("bad action", "[rdns]\nnone = deny\n", 2, "[rdns] none: unknown action 'deny' (reject, tempfail, shadow or off)"),
 	BAD("a value the key does not take", "[helo]\nunknown_on_dns_error = shadow\n", 2,
@@ -142,6 +152,7 @@ START_TEST(test_round_trip)
 		"[helo]\nmode = shadow\ninvalid = tempfail\nunknown = reject\nunknown_on_dns_error = tempfail\n"
 		"[dnsbl]\nmode = off\nthreshold = 4\naction = tempfail\nallow_threshold = -3\n"
 		"[rdns]\nnone = tempfail\nmismatch = shadow\n"
+		"[sender]\nmode = shadow\nnon_fqdn = reject\nunknown = tempfail\nunknown_on_dns_error = tempfail\n"
 		"[spam]\nmode = shadow\ntag_score = 3.5\nreject_score = off\nquarantine_score = 9.0\n"
 		"subject_tag = {spam}\nspamd_user = %r\non_error = tempfail\nscan_authenticated = yes\n"
 		"scan_allowlisted = no\ndetails = score\n"

@@ -126,13 +126,16 @@ struct expand_row {
 	const char *want;       /* NULL: out untouched (outlen 0) */
 };
 
-#define NOV { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
-#define HV(h) { h, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
-#define ALLV { "mx.example", "192.0.2.7", "why", "https://u.example/", "zen.example", "txt", "7.5", ".local" }
+#define NOV { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define HV(h) { h, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define ALLV { "mx.example", "192.0.2.7", "why", "https://u.example/", "zen.example", "txt", "7.5", ".local", "a@b.example", "bad.example" }
 
 static const struct expand_row expand_rows[] = {
 	{ "%h", "554 5.7.1 <%h>", ALLV, G_NONE, 512, "<mx.example>" },
 	{ "%c", "554 5.7.1 [%c]", ALLV, G_NONE, 512, "[192.0.2.7]" },
+	{ "%f", "450 4.1.8 <%f>: Sender address rejected", ALLV, G_NONE, 512, "<a@b.example>: Sender address rejected" },
+	{ "%d", "554 5.7.1 Helo command [%d] blocked using %z", ALLV, G_NONE, 512,
+	  "Helo command [bad.example] blocked using zen.example" },
 	{ "%r", "554 5.7.1 (%r)", ALLV, G_NONE, 512, "(why)" },
 	{ "%u", "554 5.7.1 see %u", ALLV, G_NONE, 512, "see https://u.example/" },
 	{ "%z", "554 5.7.1 listed in %z", ALLV, G_NONE, 512, "listed in zen.example" },
@@ -144,7 +147,7 @@ static const struct expand_row expand_rows[] = {
 	{ "%% literal", "550 5.7.1 100%% %h", HV("h1"), G_NONE, 512, "100% h1" },
 	{ "%%h is not an escape", "550 5.7.1 %%h", HV("h1"), G_NONE, 512, "%h" },
 	{ "NULL vars expand empty", "554 5.7.1 <%h> [%c] %r", NOV, G_NONE, 512, "<> [] " },
-	{ "value with % kept literally", "550 5.7.1 %s", { NULL, NULL, NULL, NULL, NULL, NULL, "50%", NULL },
+	{ "value with % kept literally", "550 5.7.1 %s", { NULL, NULL, NULL, NULL, NULL, NULL, "50%", NULL, NULL, NULL },
 	  G_NONE, 512, "50%" },
 	{ "CR LF in value cleaned", "554 5.7.1 <%h>", HV("a\r\n250 ok"), G_NONE, 512, "<a??250 ok>" },
 	{ "NUL ends the value", "554 5.7.1 <%h>", HV("a\0b"), G_NONE, 512, "<a>" },

@@ -161,6 +161,169 @@ START_TEST(test_verdict)
 }
 END_TEST
 
+/* ------------------------------------------------------- sender rows */
+
+#define SB(c) (1u << DM_SENDER_##c)
+#define SENDER_ON "[sender]\nnon_fqdn = reject\nunknown = tempfail\n"
+
+struct sender_row {
+	const char *name;
+	const char *policy;
+	unsigned sender;
+	int dns_temp;
+	unsigned helo;
+	enum dm_action action, would;
+	int reply;
+	const char *check, *code, *xcode, *text;
+};
+
+static const struct sender_row sender_rows[] = {
+	{ "built in: sender checks off", "", SB(NON_FQDN) | SB(UNKNOWN), 1, 0, DM_ACT_OFF, DM_ACT_OFF, -1, "",
+	  "", "", NULL },
+	{ "non_fqdn: Postfix's 504 5.5.2", SENDER_ON, SB(NON_FQDN), 0, 0, DM_ACT_REJECT, DM_ACT_REJECT,
+	  DM_REPLY_SENDER_NON_FQDN, "non_fqdn_sender", "504", "5.5.2",
+	  "<u@x.example>: Sender address rejected: need fully-qualified address" },
+	{ "unknown tempfail: Postfix's 450 4.1.8", SENDER_ON, SB(UNKNOWN), 0, 0, DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL,
+	  DM_REPLY_SENDER_UNKNOWN, "unknown_sender_domain", "450", "4.1.8",
+	  "<u@x.example>: Sender address rejected: Domain not found" },
+	{ "unknown reject: the built-in reply turns 550 5.1.8", "[sender]\nunknown = reject\n", SB(UNKNOWN), 0, 0,
+	  DM_ACT_REJECT, DM_ACT_REJECT, DM_REPLY_SENDER_UNKNOWN, "unknown_sender_domain", "550", "5.1.8",
+	  "Domain not found" },
+	{ "null MX rejects even when unknown tempfails", SENDER_ON, SB(NULL_MX), 0, 0, DM_ACT_REJECT, DM_ACT_REJECT,
+	  DM_REPLY_SENDER_NULL_MX, "unknown_sender_domain", "550", "5.7.27", "does not accept mail (nullMX)" },
+	{ "null MX off with unknown off", "[sender]\nnon_fqdn = reject\n", SB(NULL_MX), 0, 0, DM_ACT_OFF,
+	  DM_ACT_OFF, -1, "", "", "", NULL },
+	{ "DNS error passes by default", SENDER_ON, 0, 1, 0, DM_ACT_OFF, DM_ACT_OFF, -1, "", "", "", NULL },
+	{ "DNS error tempfails at most", SENDER_ON "unknown_on_dns_error = tempfail\n", 0, 1, 0, DM_ACT_TEMPFAIL,
+	  DM_ACT_TEMPFAIL, DM_REPLY_SENDER_DNS_ERROR, "sender_dns_error", "450", "4.1.8",
+	  "Domain not found (temporary DNS failure)" },
+	{ "DNS error, unknown reject: still only tempfail", "[sender]\nunknown = reject\n"
+	  "unknown_on_dns_error = tempfail\n", 0, 1, 0, DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL, DM_REPLY_SENDER_DNS_ERROR,
+	  "sender_dns_error", "450", "4.1.8", NULL },
+	{ "DNS error with unknown off: nothing", "[sender]\nunknown_on_dns_error = tempfail\n", 0, 1, 0,
+	  DM_ACT_OFF, DM_ACT_OFF, -1, "", "", "", NULL },
+	{ "mode shadow: would reject", SENDER_ON "mode = shadow\n", SB(NON_FQDN), 0, 0, DM_ACT_SHADOW,
+	  DM_ACT_REJECT, DM_REPLY_SENDER_NON_FQDN, "non_fqdn_sender", "504", "5.5.2", NULL },
+	{ "mode shadow: null MX would reject", SENDER_ON "mode = shadow\n", SB(NULL_MX), 0, 0, DM_ACT_SHADOW,
+	  DM_ACT_REJECT, DM_REPLY_SENDER_NULL_MX, "unknown_sender_domain", "550", "5.7.27", NULL },
+	{ "mode off", SENDER_ON "mode = off\n", SB(NON_FQDN) | SB(UNKNOWN), 0, 0, DM_ACT_OFF, DM_ACT_OFF, -1, "",
+	  "", "", NULL },
+	{ "a HELO reject beats a sender tempfail", SENDER_ON, SB(UNKNOWN), 0, BIT(NON_FQDN), DM_ACT_REJECT,
+	  DM_ACT_REJECT, HELO_NON_FQDN, "helo_non_fqdn", "554", "5.7.1", NULL },
+	{ "a sender reject beats a HELO tempfail", SENDER_ON, SB(NON_FQDN), 0, BIT(UNKNOWN), DM_ACT_REJECT,
+	  DM_ACT_REJECT, DM_REPLY_SENDER_NON_FQDN, "non_fqdn_sender", "504", "5.5.2", NULL },
+	{ "capped: the reason says not looked up", SENDER_ON, SB(UNKNOWN), 0, 0, DM_ACT_TEMPFAIL, DM_ACT_TEMPFAIL,
+	  DM_REPLY_SENDER_UNKNOWN, "unknown_sender_domain", "450", "4.1.8", NULL },
+};
+
+/* ---------------------------------------------------- domain list rows */
+
+struct rhsbl_row {
+	const char *name;
+	const char *policy;
+	unsigned rhsbl;
+	unsigned sender;
+	enum dm_action action, would;
+	int reply;
+	const char *check, *code, *text;
+};
+
+#define RB(t) (1u << DM_RHSBL_##t)
+
+static const struct rhsbl_row rhsbl_rows[] = {
+	{ "HELO listed: Postfix's reject_rhsbl_helo reply", "", RB(HELO), 0, DM_ACT_REJECT, DM_ACT_REJECT,
+	  DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO, "rhsbl_helo", "554",
+	  "Service unavailable; Helo command [bad.example] blocked using dbl.example" },
+	{ "client listed", "", RB(CLIENT), 0, DM_ACT_REJECT, DM_ACT_REJECT, DM_REPLY_RHSBL_HELO + DM_RHSBL_CLIENT,
+	  "rhsbl_client", "554", "Service unavailable; Client host [host.bad.example] blocked using dbl.example" },
+	{ "sender listed: the address in brackets", "", RB(SENDER), 0, DM_ACT_REJECT, DM_ACT_REJECT,
+	  DM_REPLY_RHSBL_HELO + DM_RHSBL_SENDER, "rhsbl_sender", "554",
+	  "Service unavailable; Sender address [u@x.example] blocked using dbl.example" },
+	{ "first target wins among equals", "", RB(SENDER) | RB(HELO), 0, DM_ACT_REJECT, DM_ACT_REJECT,
+	  DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO, "rhsbl_helo", "554", NULL },
+	{ "mode shadow", "[rhsbl]\nmode = shadow\n", RB(SENDER), 0, DM_ACT_SHADOW, DM_ACT_REJECT,
+	  DM_REPLY_RHSBL_HELO + DM_RHSBL_SENDER, "rhsbl_sender", "554", NULL },
+	{ "per-target off", "[rhsbl]\nsender = off\n", RB(SENDER), 0, DM_ACT_OFF, DM_ACT_OFF, -1, "", "", NULL },
+	{ "tempfail turns the reply 4xx", "[rhsbl]\nhelo = tempfail\n", RB(HELO), 0, DM_ACT_TEMPFAIL,
+	  DM_ACT_TEMPFAIL, DM_REPLY_RHSBL_HELO + DM_RHSBL_HELO, "rhsbl_helo", "450", NULL },
+	{ "a listing beats a sender tempfail", SENDER_ON, RB(CLIENT), SB(UNKNOWN), DM_ACT_REJECT, DM_ACT_REJECT,
+	  DM_REPLY_RHSBL_HELO + DM_RHSBL_CLIENT, "rhsbl_client", "554", NULL },
+};
+
+START_TEST(test_rhsbl_verdict)
+{
+	const struct rhsbl_row *r = &rhsbl_rows[_i];
+	struct dm_policy *pol = policy("default", r->policy);
+	struct dm_findings f;
+	struct dm_reply_vars v;
+	struct dm_decision out;
+	struct diag d;
+
+	memset(&d, 0, sizeof(d));
+	memset(&f, 0, sizeof(f));
+	f.rhsbl = r->rhsbl;
+	f.sender = r->sender;
+	f.rhsbl_name[DM_RHSBL_HELO] = "bad.example";
+	f.rhsbl_name[DM_RHSBL_CLIENT] = "host.bad.example";
+	f.rhsbl_name[DM_RHSBL_SENDER] = "x.example";
+	f.rhsbl_zones[DM_RHSBL_HELO] = f.rhsbl_zones[DM_RHSBL_CLIENT] = f.rhsbl_zones[DM_RHSBL_SENDER] = "dbl.example";
+	f.dnsbl_zones = "";
+	memset(&v, 0, sizeof(v));
+	v.helo = "bad.example";
+	v.client = "192.0.2.7";
+	v.sender = "u@x.example";
+	dm_decide_connect(pol, &f, &v, &out);
+	expect(&d, out.action == r->action, "action %s, want %s", dm_action_name(out.action), dm_action_name(r->action));
+	if (r->reply >= 0) {
+		expect(&d, out.would == r->would, "would %s", dm_action_name(out.would));
+		expect(&d, strcmp(out.code, r->code) == 0, "code %s, want %s", out.code, r->code);
+	}
+	expect(&d, out.reply == r->reply, "reply %d, want %d", out.reply, r->reply);
+	expect(&d, strcmp(out.check, r->check) == 0, "check \"%s\", want \"%s\"", out.check, r->check);
+	if (r->text != NULL)
+		expect(&d, strstr(out.text, r->text) != NULL, "text \"%s\" lacks \"%s\"", out.text, r->text);
+	dm_policy_free(pol);
+	ck_assert_msg(!d.bad, "%s:%s", r->name, d.buf);
+}
+END_TEST
+
+START_TEST(test_sender_verdict)
+{
+	const struct sender_row *r = &sender_rows[_i];
+	struct dm_policy *pol = policy("default", r->policy);
+	struct dm_findings f;
+	struct dm_reply_vars v;
+	struct dm_decision out;
+	struct diag d;
+
+	memset(&d, 0, sizeof(d));
+	memset(&f, 0, sizeof(f));
+	f.sender = r->sender;
+	f.sender_dns_temp = r->dns_temp;
+	f.helo = r->helo;
+	f.helo_reason = "not a fully-qualified domain name";
+	memset(&v, 0, sizeof(v));
+	v.helo = "Exchange01";
+	v.client = "192.0.2.7";
+	v.sender = "u@x.example";
+	dm_decide_connect(pol, &f, &v, &out);
+	expect(&d, out.action == r->action, "action %s, want %s", dm_action_name(out.action), dm_action_name(r->action));
+	if (r->reply >= 0)
+		expect(&d, out.would == r->would, "would %s, want %s", dm_action_name(out.would), dm_action_name(r->would));
+	expect(&d, out.reply == r->reply, "reply %d, want %d", out.reply, r->reply);
+	expect(&d, strcmp(out.check, r->check) == 0, "check \"%s\", want \"%s\"", out.check, r->check);
+	expect(&d, !r->dns_temp || r->sender || out.would != DM_ACT_REJECT, "a DNS error would reject");
+	if (r->reply >= 0) {
+		expect(&d, strcmp(out.code, r->code) == 0, "code %s, want %s", out.code, r->code);
+		expect(&d, strcmp(out.xcode, r->xcode) == 0, "xcode %s, want %s", out.xcode, r->xcode);
+	}
+	if (r->text != NULL)
+		expect(&d, strstr(out.text, r->text) != NULL, "text \"%s\" lacks \"%s\"", out.text, r->text);
+	dm_policy_free(pol);
+	ck_assert_msg(!d.bad, "%s:%s", r->name, d.buf);
+}
+END_TEST
+
 /* --------------------------------------------------------------- RCPT */
 
 struct rcpt_row {
@@ -391,6 +554,8 @@ int main(void)
 
 	tc = tcase_create("connect");
 	tcase_add_loop_test(tc, test_verdict, 0, NROWS(verdict_rows));
+	tcase_add_loop_test(tc, test_sender_verdict, 0, NROWS(sender_rows));
+	tcase_add_loop_test(tc, test_rhsbl_verdict, 0, NROWS(rhsbl_rows));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rcpt");
 	tcase_add_loop_test(tc, test_rcpt, 0, NROWS(rcpt_rows));
