@@ -14,6 +14,7 @@
 
 #include "callbacks.h"
 #include "config.h"
+#include "metrics.h"
 #include "resolver.h"
 #include "runtime.h"
 #include "seam.h"
@@ -308,6 +309,7 @@ static void setup_content(void)
 	dm_snapshot_unpin(cfg);
 	dm_snapshot_stamp(c2);
 	NEED(dm_runtime_configure(c2) == 0);
+	dm_metrics_configure(c2);
 	dm_snapshot_publish(c2);
 }
 
