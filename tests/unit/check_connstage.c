@@ -77,9 +77,12 @@ START_TEST(test_helo)
 	dm_resolver_stats(&before);
 	dm_connstage_init(&cs, cfg, NULL, &client);
 	dm_connstage_client(&cs, NULL);
+	ck_assert_int_eq(cs.state, DM_CS_NO_HELO);
 	for (i = 0; r->helos[i] != NULL; i++)
 		dm_connstage_helo(&cs, r->helos[i], strlen(r->helos[i]));
+	ck_assert_str_eq(dm_connstage_state_name(cs.state), strcmp(r->want_dns, "capped") == 0 ? "helo_capped" : "helo");
 	dm_connstage_collect(&cs);
+	ck_assert_int_eq(cs.state, DM_CS_COLLECTED);
 	dm_resolver_stats(&after);
 	ck_assert_msg(strcmp(cs.helo_dns, r->want_dns) == 0, "%s: helo_dns %s, want %s", r->name, cs.helo_dns,
 	              r->want_dns);
@@ -210,13 +213,18 @@ START_TEST(test_sender)
 	dm_resolver_stats(&before);
 	dm_connstage_init(&cs, cfg, NULL, &client);
 	dm_connstage_helo(&cs, "[192.0.2.20]", 12);
+	ck_assert_int_eq(cs.sender.state, DM_SENDER_NONE);
 	for (i = 0; r->from[i] != NULL; i++) {
 		st = dm_mailaddr_parse(r->from[i], strlen(r->from[i]), &a);
 		dm_connstage_sender(&cs, st, &a);
-		if (r->from[i + 1] != NULL && i % 2 == 0)
+		ck_assert_int_eq(cs.sender.state, DM_SENDER_ASKED);
+		if (r->from[i + 1] != NULL && i % 2 == 0) {
 			dm_connstage_sender_collect(&cs);      /* some transactions reach RCPT */
+			ck_assert_int_eq(cs.sender.state, DM_SENDER_SETTLED);
+		}
 	}
 	ck_assert_int_eq(dm_connstage_sender_collect(&cs), 1);
+	ck_assert_int_eq(cs.sender.state, DM_SENDER_SETTLED);
 	dm_connstage_collect(&cs);
 	ck_assert_int_eq(dm_connstage_sender_collect(&cs), 0);   /* the second RCPT waits for nothing */
 	dm_resolver_stats(&after);
@@ -342,6 +350,84 @@ START_TEST(test_rhsbl)
 }
 END_TEST
 
+/* ------------------------------------------- the two state machines */
+
+/* Every cell of connstage.c's table, written out again: a state, then the
+ * next state for HELO, HELO_CAPPED, COLLECT. */
+static const struct { enum dm_cs_state from, to[DM_CS_EVENTS]; const char *name; } cs_cells[] = {
+	{ DM_CS_NO_HELO, { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED }, "no_helo" },
+	{ DM_CS_HELO, { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED }, "helo" },
+	{ DM_CS_HELO_CAPPED, { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED }, "helo_capped" },
+	{ DM_CS_COLLECTED, { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED }, "collected" },
+};
+
+START_TEST(test_cs_transitions)
+{
+	int e;
+
+	ck_assert_int_eq((int)(sizeof(cs_cells) / sizeof(cs_cells[0])), DM_CS_STATES);
+	ck_assert_int_eq((int)cs_cells[_i].from, _i);
+	ck_assert_str_eq(dm_connstage_state_name(cs_cells[_i].from), cs_cells[_i].name);
+	for (e = 0; e < DM_CS_EVENTS; e++)
+		ck_assert_msg(dm_connstage_next(cs_cells[_i].from, (enum dm_cs_event)e) == cs_cells[_i].to[e],
+		              "%s on event %d: got %s", cs_cells[_i].name, e,
+		              dm_connstage_state_name(dm_connstage_next(cs_cells[_i].from, (enum dm_cs_event)e)));
+	ck_assert_int_eq(dm_connstage_next(cs_cells[_i].from, DM_CS_EVENTS), cs_cells[_i].from);
+}
+END_TEST
+
+/* sender.c's table: a state, then the next state for MAIL, COLLECT. */
+static const struct { enum dm_sender_state from, to[DM_SENDER_EVENTS]; const char *name; } sender_cells[] = {
+	{ DM_SENDER_NONE, { DM_SENDER_ASKED, DM_SENDER_NONE }, "none" },
+	{ DM_SENDER_ASKED, { DM_SENDER_ASKED, DM_SENDER_SETTLED }, "asked" },
+	{ DM_SENDER_SETTLED, { DM_SENDER_ASKED, DM_SENDER_SETTLED }, "settled" },
+};
+
+START_TEST(test_sender_transitions)
+{
+	int e;
+
+	ck_assert_int_eq((int)(sizeof(sender_cells) / sizeof(sender_cells[0])), DM_SENDER_STATES);
+	ck_assert_int_eq((int)sender_cells[_i].from, _i);
+	ck_assert_str_eq(dm_sender_state_name(sender_cells[_i].from), sender_cells[_i].name);
+	for (e = 0; e < DM_SENDER_EVENTS; e++)
+		ck_assert_msg(dm_sender_next(sender_cells[_i].from, (enum dm_sender_event)e) == sender_cells[_i].to[e],
+		              "%s on event %d: got %s", sender_cells[_i].name, e,
+		              dm_sender_state_name(dm_sender_next(sender_cells[_i].from, (enum dm_sender_event)e)));
+	ck_assert_int_eq(dm_sender_next(sender_cells[_i].from, DM_SENDER_EVENTS), sender_cells[_i].from);
+}
+END_TEST
+
+/* Without DNS (no client, a literal HELO): the first RCPT with no HELO
+ * finds it invalid and settles once; a HELO starts over; no RCPT without
+ * MAIL FROM settles the sender. */
+START_TEST(test_cs_walk)
+{
+	struct dm_config *cfg = config(0);
+	struct dm_connstage cs;
+
+	dm_connstage_init(&cs, cfg, NULL, NULL);
+	ck_assert_int_eq(cs.state, DM_CS_NO_HELO);
+	ck_assert_int_eq(dm_connstage_sender_collect(&cs), 0);
+	ck_assert_int_eq(cs.sender.state, DM_SENDER_NONE);
+	dm_connstage_collect(&cs);
+	ck_assert_int_eq(cs.state, DM_CS_COLLECTED);
+	ck_assert(cs.findings.helo & HELO_BIT(HELO_INVALID));
+	ck_assert_str_eq(cs.hr.reason, "no HELO/EHLO");
+	cs.findings.helo = 0;
+	dm_connstage_collect(&cs);                   /* settled already: nothing again */
+	ck_assert_uint_eq(cs.findings.helo, 0);
+	dm_connstage_helo(&cs, "[192.0.2.20]", 12);
+	ck_assert_int_eq(cs.state, DM_CS_HELO);
+	dm_connstage_collect(&cs);
+	ck_assert_int_eq(cs.state, DM_CS_COLLECTED);
+	ck_assert_str_eq(cs.helo_dns, "none");
+	ck_assert(!(cs.findings.helo & HELO_BIT(HELO_INVALID)));
+	dm_connstage_free(&cs);
+	dm_config_free(cfg);
+}
+END_TEST
+
 int main(void)
 {
 	const char *port = getenv("DM_DNS_PORT");
@@ -363,6 +449,11 @@ int main(void)
 	tcase_add_loop_test(tc, test_sender, 0, (int)(sizeof(sender_rows) / sizeof(sender_rows[0])));
 	tcase_add_test(tc, test_sender_flood);
 	tcase_add_loop_test(tc, test_rhsbl, 0, (int)(sizeof(rhsbl_rows) / sizeof(rhsbl_rows[0])));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("machines");
+	tcase_add_loop_test(tc, test_cs_transitions, 0, DM_CS_STATES);
+	tcase_add_loop_test(tc, test_sender_transitions, 0, DM_SENDER_STATES);
+	tcase_add_test(tc, test_cs_walk);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
