@@ -352,49 +352,65 @@ END_TEST
 
 /* ------------------------------------------- the two state machines */
 
-/* Every cell of connstage.c's table, written out again: a state, then the
- * next state for HELO, HELO_CAPPED, COLLECT. */
-static const struct { enum dm_cs_state from, to[DM_CS_EVENTS]; const char *name; } cs_cells[] = {
-	{ DM_CS_NO_HELO, { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED }, "no_helo" },
-	{ DM_CS_HELO, { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED }, "helo" },
-	{ DM_CS_HELO_CAPPED, { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED }, "helo_capped" },
-	{ DM_CS_COLLECTED, { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED }, "collected" },
+/* Every cell of both tables, written out again: the HELO stage's
+ * (connstage.c cs_next) and the MAIL FROM domain's (sender.c sender_next). */
+enum { HELO_STAGE, SENDER_STAGE };
+#define CS(x) DM_CS_##x
+#define SN(x) DM_SENDER_##x
+
+/* A state, then the next state for each event in order (HELO, HELO_CAPPED,
+ * COLLECT; MAIL, COLLECT); -1: no such event. */
+static const struct cell { int machine, from, to[3]; } cells[] = {
+	{ HELO_STAGE, CS(NO_HELO), { CS(HELO), CS(HELO_CAPPED), CS(COLLECTED) } },
+	{ HELO_STAGE, CS(HELO), { CS(HELO), CS(HELO_CAPPED), CS(COLLECTED) } },
+	{ HELO_STAGE, CS(HELO_CAPPED), { CS(HELO), CS(HELO_CAPPED), CS(COLLECTED) } },
+	{ HELO_STAGE, CS(COLLECTED), { CS(HELO), CS(HELO_CAPPED), CS(COLLECTED) } },
+	{ SENDER_STAGE, SN(NONE), { SN(ASKED), SN(NONE), -1 } },
+	{ SENDER_STAGE, SN(ASKED), { SN(ASKED), SN(SETTLED), -1 } },
+	{ SENDER_STAGE, SN(SETTLED), { SN(ASKED), SN(SETTLED), -1 } },
 };
 
-START_TEST(test_cs_transitions)
+static int next_of(int machine, int s, int e)
 {
-	int e;
+	return machine == HELO_STAGE ? (int)dm_connstage_next((enum dm_cs_state)s, (enum dm_cs_event)e)
+	                             : (int)dm_sender_next((enum dm_sender_state)s, (enum dm_sender_event)e);
+}
 
-	ck_assert_int_eq((int)(sizeof(cs_cells) / sizeof(cs_cells[0])), DM_CS_STATES);
-	ck_assert_int_eq((int)cs_cells[_i].from, _i);
-	ck_assert_str_eq(dm_connstage_state_name(cs_cells[_i].from), cs_cells[_i].name);
-	for (e = 0; e < DM_CS_EVENTS; e++)
-		ck_assert_msg(dm_connstage_next(cs_cells[_i].from, (enum dm_cs_event)e) == cs_cells[_i].to[e],
-		              "%s on event %d: got %s", cs_cells[_i].name, e,
-		              dm_connstage_state_name(dm_connstage_next(cs_cells[_i].from, (enum dm_cs_event)e)));
-	ck_assert_int_eq(dm_connstage_next(cs_cells[_i].from, DM_CS_EVENTS), cs_cells[_i].from);
+static const char *state_name(int machine, int s)
+{
+	return machine == HELO_STAGE ? dm_connstage_state_name((enum dm_cs_state)s)
+	                             : dm_sender_state_name((enum dm_sender_state)s);
+}
+
+START_TEST(test_transitions)
+{
+	const struct cell *c = &cells[_i];
+	int nev = c->machine == HELO_STAGE ? DM_CS_EVENTS : DM_SENDER_EVENTS, e;
+
+	for (e = 0; e < nev; e++)
+		ck_assert_msg(next_of(c->machine, c->from, e) == c->to[e], "%s on event %d: got %s, want %s",
+		              state_name(c->machine, c->from), e, state_name(c->machine, next_of(c->machine, c->from, e)),
+		              state_name(c->machine, c->to[e]));
+	ck_assert_int_eq(next_of(c->machine, c->from, nev), c->from);     /* out of range: no move */
 }
 END_TEST
 
-/* sender.c's table: a state, then the next state for MAIL, COLLECT. */
-static const struct { enum dm_sender_state from, to[DM_SENDER_EVENTS]; const char *name; } sender_cells[] = {
-	{ DM_SENDER_NONE, { DM_SENDER_ASKED, DM_SENDER_NONE }, "none" },
-	{ DM_SENDER_ASKED, { DM_SENDER_ASKED, DM_SENDER_SETTLED }, "asked" },
-	{ DM_SENDER_SETTLED, { DM_SENDER_ASKED, DM_SENDER_SETTLED }, "settled" },
-};
-
-START_TEST(test_sender_transitions)
+/* The table above has a row for every state, and every state its name. */
+START_TEST(test_cells_complete)
 {
-	int e;
+	static const char *const cs_names[] = { "no_helo", "helo", "helo_capped", "collected" };
+	static const char *const sender_names[] = { "none", "asked", "settled" };
+	size_t i, n[2] = { 0, 0 };
+	int s;
 
-	ck_assert_int_eq((int)(sizeof(sender_cells) / sizeof(sender_cells[0])), DM_SENDER_STATES);
-	ck_assert_int_eq((int)sender_cells[_i].from, _i);
-	ck_assert_str_eq(dm_sender_state_name(sender_cells[_i].from), sender_cells[_i].name);
-	for (e = 0; e < DM_SENDER_EVENTS; e++)
-		ck_assert_msg(dm_sender_next(sender_cells[_i].from, (enum dm_sender_event)e) == sender_cells[_i].to[e],
-		              "%s on event %d: got %s", sender_cells[_i].name, e,
-		              dm_sender_state_name(dm_sender_next(sender_cells[_i].from, (enum dm_sender_event)e)));
-	ck_assert_int_eq(dm_sender_next(sender_cells[_i].from, DM_SENDER_EVENTS), sender_cells[_i].from);
+	for (i = 0; i < sizeof(cells) / sizeof(cells[0]); i++)
+		ck_assert_int_eq(cells[i].from, (int)n[cells[i].machine]++);
+	ck_assert_uint_eq(n[HELO_STAGE], DM_CS_STATES);
+	ck_assert_uint_eq(n[SENDER_STAGE], DM_SENDER_STATES);
+	for (s = 0; s < DM_CS_STATES; s++)
+		ck_assert_str_eq(dm_connstage_state_name((enum dm_cs_state)s), cs_names[s]);
+	for (s = 0; s < DM_SENDER_STATES; s++)
+		ck_assert_str_eq(dm_sender_state_name((enum dm_sender_state)s), sender_names[s]);
 }
 END_TEST
 
@@ -451,8 +467,8 @@ int main(void)
 	tcase_add_loop_test(tc, test_rhsbl, 0, (int)(sizeof(rhsbl_rows) / sizeof(rhsbl_rows[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("machines");
-	tcase_add_loop_test(tc, test_cs_transitions, 0, DM_CS_STATES);
-	tcase_add_loop_test(tc, test_sender_transitions, 0, DM_SENDER_STATES);
+	tcase_add_loop_test(tc, test_transitions, 0, (int)(sizeof(cells) / sizeof(cells[0])));
+	tcase_add_test(tc, test_cells_complete);
 	tcase_add_test(tc, test_cs_walk);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
