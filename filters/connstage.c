@@ -15,6 +15,30 @@
 
 enum { Q_A, Q_AAAA, Q_MX };
 
+/* The HELO stage's transitions: a row per state, a column per event. Every
+ * HELO starts over, whatever came before; the first RCPT settles. */
+static const unsigned char cs_next[DM_CS_STATES][DM_CS_EVENTS] = {
+	/*                      HELO        HELO_CAPPED         COLLECT */
+	[DM_CS_NO_HELO]     = { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED },
+	[DM_CS_HELO]        = { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED },
+	[DM_CS_HELO_CAPPED] = { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED },
+	[DM_CS_COLLECTED]   = { DM_CS_HELO, DM_CS_HELO_CAPPED, DM_CS_COLLECTED },
+};
+
+enum dm_cs_state dm_connstage_next(enum dm_cs_state s, enum dm_cs_event e)
+{
+	if ((unsigned)s >= DM_CS_STATES || (unsigned)e >= DM_CS_EVENTS)
+		return s;
+	return (enum dm_cs_state)cs_next[s][e];
+}
+
+const char *dm_connstage_state_name(enum dm_cs_state s)
+{
+	static const char *const names[DM_CS_STATES] = { "no_helo", "helo", "helo_capped", "collected" };
+
+	return (unsigned)s < DM_CS_STATES ? names[s] : "?";
+}
+
 int dm_connstage_resolver(struct dm_connstage *cs)
 {
 	if (cs->res == NULL && cs->err[0] == '\0') {
@@ -113,43 +137,48 @@ static void release_helo(struct dm_connstage *cs)
 	cs->helo_looked[0] = '\0';
 }
 
-void dm_connstage_helo(struct dm_connstage *cs, const char *helo, size_t len)
+/* Fire the lookups the classified HELO name needs: DM_CS_EV_HELO, or
+ * DM_CS_EV_HELO_CAPPED when the cap kept a new name from being looked up. */
+static enum dm_cs_event helo_lookups(struct dm_connstage *cs)
 {
 	static const enum dm_dns_type types[3] = { DM_DNS_A, DM_DNS_AAAA, DM_DNS_MX };
-	struct helo_self self;
 	int i;
 
-	self.names = (const char *const *)cs->cfg->hostnames;
-	self.nnames = cs->cfg->nhostnames;
-	self.addrs = cs->cfg->addresses;
-	self.naddrs = cs->cfg->naddresses;
-	helo_classify(helo, len, cs->client_known ? &cs->client : NULL, &self, &cs->hr);
-	cs->helo_seen = 1;
-	cs->helo_count++;
-	cs->collected = 0;
-	cs->helo_capped = 0;
 	if (!cs->hr.want_lookup) {
 		release_helo(cs);
 		dm_rhsbl_fire(cs, DM_RHSBL_HELO, NULL);
-		return;
+		return DM_CS_EV_HELO;
 	}
 	/* the same name again (EHLO after STARTTLS): its lookups stand */
 	if (cs->q_helo[0] >= 0 && strcmp(cs->helo_looked, cs->hr.name) == 0)
-		return;
+		return DM_CS_EV_HELO;
 	release_helo(cs);
 	if (cs->helo_names >= DM_HELO_NAMES_MAX) {
-		cs->helo_capped = 1;     /* judged without DNS: settle_helo says so */
 		dm_rhsbl_fire(cs, DM_RHSBL_HELO, NULL);
-		return;
+		return DM_CS_EV_HELO_CAPPED;     /* judged without DNS: settle_helo says so */
 	}
 	if (!dm_connstage_resolver(cs))
-		return;
+		return DM_CS_EV_HELO;
 	cs->helo_names++;
 	snprintf(cs->helo_looked, sizeof(cs->helo_looked), "%s", cs->hr.name);
 	batch_started(cs);
 	for (i = 0; i < 3; i++)
 		cs->q_helo[i] = dm_resolver_submit(cs->res, cs->hr.name, types[i]);
 	dm_rhsbl_fire(cs, DM_RHSBL_HELO, cs->hr.name);
+	return DM_CS_EV_HELO;
+}
+
+void dm_connstage_helo(struct dm_connstage *cs, const char *helo, size_t len)
+{
+	struct helo_self self;
+
+	self.names = (const char *const *)cs->cfg->hostnames;
+	self.nnames = cs->cfg->nhostnames;
+	self.addrs = cs->cfg->addresses;
+	self.naddrs = cs->cfg->naddresses;
+	helo_classify(helo, len, cs->client_known ? &cs->client : NULL, &self, &cs->hr);
+	cs->helo_count++;
+	cs->state = dm_connstage_next(cs->state, helo_lookups(cs));
 }
 
 /* Once the PTR answered: ask for the name's address of the client's family. */
@@ -197,7 +226,8 @@ static int failed(const struct dm_dns_result *r)
 	return r == NULL || r->status == DM_DNS_ERROR || r->status == DM_DNS_TIMEOUT || r->status == DM_DNS_PENDING;
 }
 
-static void settle_helo(struct dm_connstage *cs)
+/* Settle the HELO findings; before is the state collect started in. */
+static void settle_helo(struct dm_connstage *cs, enum dm_cs_state before)
 {
 	const struct dm_dns_result *r;
 	int i, answer = 0, temp = 0, timeout = 0;
@@ -208,7 +238,7 @@ static void settle_helo(struct dm_connstage *cs)
 	for (i = 0; i < HELO_CHECK_COUNT; i++)
 		cs->findings.helo_reasons[i] = cs->hr.reasons[i][0] ? cs->hr.reasons[i] : NULL;
 	cs->findings.helo_dns_temp = 0;
-	if (!cs->helo_seen) {
+	if (before == DM_CS_NO_HELO) {
 		/* No HELO at all (Postfix with smtpd_helo_required = no). */
 		cs->findings.helo |= HELO_BIT(HELO_INVALID);
 		snprintf(cs->hr.reason, sizeof(cs->hr.reason), "no HELO/EHLO");
@@ -220,7 +250,7 @@ static void settle_helo(struct dm_connstage *cs)
 		snprintf(cs->helo_dns, sizeof(cs->helo_dns), "none");
 		return;
 	}
-	if (cs->helo_capped) {
+	if (before == DM_CS_HELO_CAPPED) {
 		/* too many names in one session: this one was not looked up, and
 		 * what was not looked up is not found (never a DNS error, which
 		 * unknown_on_dns_error may pass) */
@@ -355,11 +385,12 @@ static void settle_rdns(struct dm_connstage *cs)
 void dm_connstage_collect(struct dm_connstage *cs)
 {
 	uint64_t start = dm_now_ms(), last = 0;
+	enum dm_cs_state before = cs->state;
 	size_t i;
 
-	if (cs->collected)
+	if (before == DM_CS_COLLECTED)
 		return;
-	cs->collected = 1;
+	cs->state = dm_connstage_next(before, DM_CS_EV_COLLECT);
 	if (cs->res != NULL) {
 		/* the forward lookup of the PTR name starts as soon as the PTR
 		 * answers, the client's domain lists once it confirms */
@@ -378,7 +409,7 @@ void dm_connstage_collect(struct dm_connstage *cs)
 			cs->dns_ms = (unsigned)(last - cs->dns_start_ms);
 	}
 	cs->wait_ms = (unsigned)(dm_now_ms() - start);
-	settle_helo(cs);
+	settle_helo(cs, before);
 	settle_dnsbl(cs);
 	settle_rdns(cs);
 	cs->rhsbl[DM_RHSBL_HELO].settled = cs->rhsbl[DM_RHSBL_CLIENT].settled = 0;
@@ -389,7 +420,8 @@ void dm_connstage_collect(struct dm_connstage *cs)
 
 void dm_connstage_findings(const struct dm_connstage *cs, char *out, size_t outlen)
 {
-	unsigned bits = cs->collected ? cs->findings.helo : cs->hr.findings;
+	int collected = cs->state == DM_CS_COLLECTED;
+	unsigned bits = collected ? cs->findings.helo : cs->hr.findings;
 	size_t o = 0;
 	int i;
 
@@ -397,9 +429,9 @@ void dm_connstage_findings(const struct dm_connstage *cs, char *out, size_t outl
 	for (i = 0; i < HELO_CHECK_COUNT && o < outlen; i++)
 		if (bits & HELO_BIT(i))
 			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "", dm_reply_key(i));
-	if (cs->collected && cs->findings.helo_dns_temp && o < outlen)
+	if (collected && cs->findings.helo_dns_temp && o < outlen)
 		o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "", dm_reply_key(DM_REPLY_HELO_DNS_ERROR));
-	for (i = 0; cs->collected && i < DM_RDNS_CHECK_COUNT && o < outlen; i++)
+	for (i = 0; collected && i < DM_RDNS_CHECK_COUNT && o < outlen; i++)
 		if (cs->findings.rdns & (1u << i))
 			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "",
 			                      dm_reply_key(DM_REPLY_RDNS_NONE + i));
@@ -407,11 +439,11 @@ void dm_connstage_findings(const struct dm_connstage *cs, char *out, size_t outl
 		if (cs->findings.rhsbl & (1u << i))
 			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "",
 			                      dm_reply_key(DM_REPLY_RHSBL_HELO + i));
-	for (i = 0; cs->sender.collected && i < DM_SENDER_CHECK_COUNT && o < outlen; i++)
+	for (i = 0; cs->sender.state == DM_SENDER_SETTLED && i < DM_SENDER_CHECK_COUNT && o < outlen; i++)
 		if (cs->findings.sender & (1u << i))
 			o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "",
 			                      dm_reply_key(DM_REPLY_SENDER_NON_FQDN + i));
-	if (cs->sender.collected && cs->findings.sender_dns_temp && o < outlen)
+	if (cs->sender.state == DM_SENDER_SETTLED && cs->findings.sender_dns_temp && o < outlen)
 		o += (size_t)snprintf(out + o, outlen - o, "%s%s", o ? "," : "", dm_reply_key(DM_REPLY_SENDER_DNS_ERROR));
 	if (o == 0)
 		snprintf(out, outlen, "none");

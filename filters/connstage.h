@@ -32,6 +32,30 @@
 
 struct dm_dnscache;
 
+/* The connection's HELO stage as one state machine (dm_connstage_next, one
+ * table in connstage.c): what the last HELO was, and whether the first
+ * RCPT since it settled the findings. A new HELO starts over. */
+enum dm_cs_state {
+	DM_CS_NO_HELO,       /* no HELO/EHLO yet (0: a new connection) */
+	DM_CS_HELO,          /* a HELO name: looked up, or none was needed */
+	DM_CS_HELO_CAPPED,   /* a HELO name past DM_HELO_NAMES_MAX: judged without DNS */
+	DM_CS_COLLECTED,     /* findings settled (dm_connstage_collect) until the next HELO */
+	DM_CS_STATES
+};
+
+enum dm_cs_event {
+	DM_CS_EV_HELO,       /* HELO/EHLO with a name looked up, the same again, or one needing none */
+	DM_CS_EV_HELO_CAPPED, /* HELO/EHLO with a new name once the cap is reached */
+	DM_CS_EV_COLLECT,    /* the first RCPT: wait for the answers and settle */
+	DM_CS_EVENTS
+};
+
+/* The next state; an event that does not apply leaves the state. The
+ * MAIL FROM domain has its own machine (sender.h dm_sender_next): it lives
+ * per transaction, the HELO stage per HELO. */
+enum dm_cs_state dm_connstage_next(enum dm_cs_state s, enum dm_cs_event e);
+const char *dm_connstage_state_name(enum dm_cs_state s);
+
 /* Asked at connect for each zone: is it suspended by the self-test? */
 typedef int (*dm_zone_suspended_fn)(const char *zone);
 
@@ -59,15 +83,13 @@ struct dm_connstage {
 	int q_ptr, q_fwd;
 	char ptr_name[256];
 	/* HELO */
-	int helo_seen;
+	enum dm_cs_state state;            /* the HELO stage: see enum dm_cs_state */
 	unsigned helo_count;               /* HELO/EHLO commands seen */
 	unsigned helo_names;               /* distinct names looked up (at most DM_HELO_NAMES_MAX) */
-	int helo_capped;                   /* the current name was not looked up: cap reached */
 	struct helo_result hr;
 	char helo_looked[256];             /* the name q_helo[] ask about */
 	int q_helo[3];
-	/* after collect */
-	int collected;
+	/* after collect (state DM_CS_COLLECTED) */
 	struct dm_findings findings;
 	char listed[200];                  /* blocklist zones that listed: "%z" */
 	char txt[200];                     /* "%t", bounded */

@@ -67,6 +67,29 @@ const char *dm_sender_check_name(enum dm_sender_check c)
 	return (unsigned)c < DM_SENDER_CHECK_COUNT ? names[c] : "?";
 }
 
+/* The sender stage's transitions: a row per state, a column per event.
+ * Every MAIL FROM starts a transaction over; its first RCPT settles. */
+static const unsigned char sender_next[DM_SENDER_STATES][DM_SENDER_EVENTS] = {
+	/*                      MAIL             COLLECT */
+	[DM_SENDER_NONE]    = { DM_SENDER_ASKED, DM_SENDER_NONE },      /* nothing to settle */
+	[DM_SENDER_ASKED]   = { DM_SENDER_ASKED, DM_SENDER_SETTLED },
+	[DM_SENDER_SETTLED] = { DM_SENDER_ASKED, DM_SENDER_SETTLED },   /* a later RCPT */
+};
+
+enum dm_sender_state dm_sender_next(enum dm_sender_state s, enum dm_sender_event e)
+{
+	if ((unsigned)s >= DM_SENDER_STATES || (unsigned)e >= DM_SENDER_EVENTS)
+		return s;
+	return (enum dm_sender_state)sender_next[s][e];
+}
+
+const char *dm_sender_state_name(enum dm_sender_state s)
+{
+	static const char *const names[DM_SENDER_STATES] = { "none", "asked", "settled" };
+
+	return (unsigned)s < DM_SENDER_STATES ? names[s] : "?";
+}
+
 static void release_sender(struct dm_connstage *cs)
 {
 	struct dm_sender_stage *s = &cs->sender;
@@ -101,8 +124,7 @@ void dm_connstage_sender(struct dm_connstage *cs, enum dm_mailaddr_status st, co
 	int i;
 
 	release_sender(cs);
-	s->active = 1;
-	s->collected = 0;
+	s->state = dm_sender_next(s->state, DM_SENDER_EV_MAIL);
 	s->findings = 0;
 	s->dns_temp = 0;
 	s->domain[0] = s->reason[0] = '\0';
@@ -216,9 +238,9 @@ int dm_connstage_sender_collect(struct dm_connstage *cs)
 {
 	struct dm_sender_stage *s = &cs->sender;
 
-	if (!s->active || s->collected)
+	if (s->state != DM_SENDER_ASKED)
 		return 0;
-	s->collected = 1;
+	s->state = dm_sender_next(s->state, DM_SENDER_EV_COLLECT);
 	collect(cs);
 	cs->findings.sender = s->findings;
 	cs->findings.sender_dns_temp = s->dns_temp;

@@ -53,10 +53,28 @@ const char *dm_sender_dns_name(enum dm_sender_dns d);
  * unknown_sender_domain, as in Postfix one restriction covers both). */
 const char *dm_sender_check_name(enum dm_sender_check c);
 
+/* The MAIL FROM domain's stage, per transaction (dm_sender_next, one table in
+ * sender.c). */
+enum dm_sender_state {
+	DM_SENDER_NONE,      /* no MAIL FROM yet (0: a new connection) */
+	DM_SENDER_ASKED,     /* MAIL FROM seen: judged, its lookups in flight */
+	DM_SENDER_SETTLED,   /* the first RCPT settled them (until the next MAIL FROM) */
+	DM_SENDER_STATES
+};
+
+enum dm_sender_event {
+	DM_SENDER_EV_MAIL,   /* MAIL FROM: a new transaction's sender */
+	DM_SENDER_EV_COLLECT, /* its first RCPT */
+	DM_SENDER_EVENTS
+};
+
+/* The next state; an event that does not apply leaves the state. */
+enum dm_sender_state dm_sender_next(enum dm_sender_state s, enum dm_sender_event e);
+const char *dm_sender_state_name(enum dm_sender_state s);
+
 /* Per-session state, kept in struct dm_connstage. */
 struct dm_sender_stage {
-	int active;                        /* MAIL FROM seen in this transaction */
-	int collected;
+	enum dm_sender_state state;
 	unsigned findings;                 /* 1u << enum dm_sender_check */
 	int dns_temp;                      /* lookups failed: a DNS error, never "not found" */
 	char domain[DM_HOSTNAME_MAX + 1];  /* "" when nothing is looked up */

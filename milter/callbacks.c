@@ -192,7 +192,7 @@ sfsistat dm_helo(SMFICTX *ctx, char *helohost)
 	dm_logval(c->helo_log, sizeof(c->helo_log), c->helo, LOG_MAX);
 	dm_connstage_poll(&c->cs);
 	dm_connstage_helo(&c->cs, h, strlen(h));
-	if (c->cs.helo_capped && !c->capped_logged) {
+	if (c->cs.state == DM_CS_HELO_CAPPED && !c->capped_logged) {
 		c->capped_logged = 1;
 		dm_log(LOG_NOTICE, "helo: client=%s[%s] helo=<%s> is the HELO name number %u of the session: "
 		       "names after the first %d distinct ones are judged without DNS (dns=capped) session=%s",

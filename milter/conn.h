@@ -11,6 +11,7 @@
 #include "config.h"
 #include "connstage.h"
 #include "envelope.h"
+#include "msgstate.h"
 #include "spamd.h"
 #include "text.h"
 
@@ -32,14 +33,11 @@ struct msgctx {
 	                                 exempt, auth ("" when none was) */
 	uint64_t t_start;
 	/* content stage (content.c) */
-	int scan_decided;             /* whether to scan is settled */
-	int sep_sent;                 /* the empty line after the headers went to spamd */
+	enum dm_msg_state state;      /* scanned or not, headers or body, max_size (msgstate.h) */
 	int last_cr;                  /* the last byte sent to spamd was a CR */
-	int scanning;                 /* a spamd session is (or was) open */
 	char no_scan[64];             /* why not scanned: "authenticated", "allowlisted", "policy", "" */
 	struct spamd_session *sess;
 	char scan_err[256];           /* spamd_begin's failure, kept for EOM */
-	int skipping;                 /* max_size reached: body no longer sent */
 	unsigned long size;           /* header + body bytes seen */
 	char *subject;                /* first Subject value (up to HDR_SUBJECT_MAX + 1 bytes), NULL if none */
 	int has_exempt;               /* an exempt recipient (postmaster...): never rejected as spam */

@@ -53,7 +53,7 @@ static int send_text(struct msgctx *m, const char *s, size_t len)
 	if (len > 0)
 		m->last_cr = s[len - 1] == '\r';
 	if (rc == SPAMD_WRITE_FULL)
-		m->skipping = 1;
+		m->state = dm_msg_next(m->state, DM_MSG_EV_FULL);
 	return rc;
 }
 
@@ -61,7 +61,7 @@ static int send_header(struct msgctx *m, const char *name, const char *value)
 {
 	int rc;
 
-	if (m->sess == NULL || m->skipping)
+	if (!dm_msg_sends(m->state))
 		return SPAMD_WRITE_OK;
 	rc = send_text(m, name, strlen(name));
 	if (rc == SPAMD_WRITE_OK)
@@ -145,7 +145,7 @@ static void send_client_header(struct msgctx *m, const char *name, const char *v
 	case ENV_HDR_DEFUSE:
 		break;
 	}
-	if (m->sess == NULL || m->skipping)
+	if (!dm_msg_sends(m->state))
 		return;
 	/* out of memory: left out rather than sent as it is */
 	if ((copy = strdup(value)) == NULL)
@@ -167,23 +167,24 @@ static void decide_scan(struct connctx *c, SMFICTX *ctx)
 
 	const char *skip;
 
-	m->scan_decided = 1;
 	skip = !dm_content_enabled(c->cfg) ? "no spamd configured"
 	       : dm_decide_scan(pol, m->auth[0] != '\0', dm_allowlisted(pol, &c->cs.findings));
 	if (skip != NULL) {
 		snprintf(m->no_scan, sizeof(m->no_scan), "%s", skip);
+		m->state = dm_msg_next(m->state, DM_MSG_EV_QUIET);
 		return;
 	}
 	dm_spamd_user(pol, m->rcpt, user, sizeof(user));
-	m->scanning = 1;
 	/* prepared, not opened: a sender that pauses holds no spamd place
 	 * while its message fits spamd.c's buffer (spamd.h, "a stalled sender") */
 	if (spamd_prepare(dm_spamd_pool(), cmds[pol->spam_detail], user, c->cfg->spamd_connect_timeout_ms,
 	                c->cfg->spamd_timeout_ms, c->cfg->spamd_max_size, &m->sess, m->scan_err,
 	                sizeof(m->scan_err)) < 0) {
 		m->sess = NULL;
+		m->state = dm_msg_next(m->state, DM_MSG_EV_QUIET);
 		return;
 	}
+	m->state = dm_msg_next(m->state, DM_MSG_EV_SCAN);
 	/* SpamAssassin's trust path must see the real client and envelope first */
 	send_envelope(c, ctx);
 }
@@ -234,7 +235,7 @@ sfsistat dm_content_header(struct connctx *c, SMFICTX *ctx, const char *name, co
 	/* the whole Subject (one byte more says "too long to tag") */
 	if (m->subject == NULL && strcasecmp(name, "Subject") == 0)
 		m->subject = strndup(value, HDR_SUBJECT_MAX + 1);
-	if (!m->scan_decided)
+	if (m->state == DM_MSG_UNDECIDED)
 		decide_scan(c, ctx);
 	send_client_header(m, name, value);
 	return SMFIS_CONTINUE;
@@ -243,9 +244,9 @@ sfsistat dm_content_header(struct connctx *c, SMFICTX *ctx, const char *name, co
 /* The empty line between the headers and the body, sent once. */
 static void send_separator(struct msgctx *m)
 {
-	if (m->sess != NULL && !m->skipping && !m->sep_sent)
+	if (m->state == DM_MSG_HEAD_SCAN)
 		send_text(m, "\r\n", 2);
-	m->sep_sent = 1;
+	m->state = dm_msg_next(m->state, DM_MSG_EV_HEADERS_END);
 }
 
 /* A message may come without any header line (Postfix never shows the
@@ -253,7 +254,7 @@ static void send_separator(struct msgctx *m)
  * none): whether to scan is settled at the latest here. */
 static void settle_scan(struct connctx *c, SMFICTX *ctx)
 {
-	if (!c->msg->scan_decided)
+	if (c->msg->state == DM_MSG_UNDECIDED)
 		decide_scan(c, ctx);
 	send_separator(c->msg);
 }
@@ -271,13 +272,13 @@ sfsistat dm_content_body(struct connctx *c, SMFICTX *ctx, const unsigned char *c
 
 	if (m == NULL)
 		return SMFIS_CONTINUE;
-	if (!m->sep_sent)
+	if (!dm_msg_in_body(m->state))
 		settle_scan(c, ctx);
 	m->size += len;
-	if (m->sess != NULL && !m->skipping)
+	if (dm_msg_sends(m->state))
 		send_text(m, (const char *)chunk, len);
 	/* nothing more to send: the MTA may stop sending the body */
-	if ((m->sess == NULL || m->skipping) && c->skip_ok)
+	if (!dm_msg_sends(m->state) && c->skip_ok)
 		return SMFIS_SKIP;
 	return SMFIS_CONTINUE;
 }
@@ -325,7 +326,7 @@ static void log_scan(struct connctx *c, const char *qid, const char *action, con
 	       c->cs.findings.dnsbl_score, score, action, tests && *tests ? " tests=" : "", tests ? tests : "",
 	       a && a->backend[0] ? a->backend : "-", a ? a->elapsed_ms : 0, m->size,
 	       a && a->truncated >= 2 ? (a->truncated == 2 ? " truncated=stalled" : " truncated=busy")
-	       : m->skipping ? " truncated=yes" : "", m->shadowed[0] ? " shadowed=" : "", m->shadowed,
+	       : dm_msg_full(m->state) ? " truncated=yes" : "", m->shadowed[0] ? " shadowed=" : "", m->shadowed,
 	       m->auth[0] ? " sasl_username=" : "", m->auth_log, (unsigned)(dm_now_ms() - m->t_start), check,
 	       c->session, why[0] ? " reason=" : "", why);
 }
@@ -458,10 +459,12 @@ sfsistat dm_content_eom(struct connctx *c, SMFICTX *ctx, const char *qid)
 	/* the MTA was told at negotiation to send neither headers nor body
 	 * (a reload enabled spamd in between): nothing to scan; otherwise a
 	 * message without headers and body is scanned as it is */
-	if (!m->scan_decided && c->content_off)
+	if (m->state == DM_MSG_UNDECIDED && c->content_off) {
+		m->state = dm_msg_next(m->state, DM_MSG_EV_OFF);
 		snprintf(m->no_scan, sizeof(m->no_scan), "no headers seen");
-	else if (!m->sep_sent)
+	} else if (!dm_msg_in_body(m->state)) {
 		settle_scan(c, ctx);
+	}
 	delete_xspam(m, ctx);
 	if (m->no_scan[0] != '\0') {
 		dm_metrics_skipped();

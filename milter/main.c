@@ -50,6 +50,7 @@
 #include "monitor.h"
 #include "resolver.h"
 #include "runtime.h"
+#include "selftest.h"
 #include "snapshot.h"
 #include "spamd_health.h"
 #include "startup.h"
@@ -118,6 +119,16 @@ static void warn_log(void *user, const char *text)
 	dm_log(LOG_WARNING, "%s", text);
 }
 
+/* The process's state for cfg: the spamd pool, then each policy's row of
+ * counters (only once the pool took it). 0, or -1 (out of memory). */
+static int configure_process(const struct dm_config *cfg)
+{
+	if (dm_runtime_configure(cfg) < 0)
+		return -1;
+	dm_metrics_configure(cfg);
+	return 0;
+}
+
 /* SIGUSR1: load, configure the process's runtime state, publish. */
 static void reload(void)
 {
@@ -130,7 +141,7 @@ static void reload(void)
 		dm_metrics_reloaded(0);
 		return;
 	}
-	if (dm_runtime_configure(cfg) < 0) {
+	if (configure_process(cfg) < 0) {
 		dm_log(LOG_WARNING, "reload: out of memory for the spamd pool, keeping the running configuration");
 		dm_config_free(cfg);
 		dm_metrics_reloaded(0);
@@ -142,7 +153,7 @@ static void reload(void)
 	gen = cfg->generation;
 	dm_config_lint(cfg, warn_log, NULL);
 	dm_snapshot_publish(cfg);          /* cfg may be gone after this */
-	dm_zonecheck_kick();
+	dm_selftest_kick();
 	dm_metrics_reloaded(1);
 	dm_log(LOG_INFO, "reload: configuration %s loaded (%zu domain policies, %zu dnsbl zones, generation %lu)",
 	       config_path, npol, nzones, gen);
@@ -491,7 +502,7 @@ static int start_runtime(struct dm_config *cfg, unsigned long fd_soft, unsigned 
 		dm_log(LOG_ERR, "%s", err);
 		return EX_OSERR;
 	}
-	if (dm_runtime_configure(cfg) < 0) {
+	if (configure_process(cfg) < 0) {
 		dm_log(LOG_ERR, "no memory for the spamd pool");
 		return EX_OSERR;
 	}
@@ -502,7 +513,7 @@ static int start_runtime(struct dm_config *cfg, unsigned long fd_soft, unsigned 
 	       fd_soft < fd_hard ? ", could not be raised" : "");
 	dm_config_lint(cfg, warn_log, NULL);
 	dm_snapshot_publish(cfg);       /* before anything could reload */
-	if (dm_zonecheck_start() < 0)
+	if (dm_selftest_start() < 0)
 		dm_log(LOG_WARNING, "cannot start the zone self-test thread");
 	if (dm_monitor_start() < 0)
 		dm_log(LOG_WARNING, "cannot start the file descriptor monitor");

@@ -150,13 +150,14 @@ void dm_metrics_session(enum dm_m_session what)
 
 void dm_metrics_findings(const struct dm_connstage *cs)
 {
-	unsigned bits = cs->collected ? cs->findings.helo : cs->hr.findings;
+	int collected = cs->state == DM_CS_COLLECTED;
+	unsigned bits = collected ? cs->findings.helo : cs->hr.findings;
 	int i;
 
 	for (i = 0; i < HELO_CHECK_COUNT; i++)
 		if (bits & HELO_BIT(i))
 			ADD(findings[i]);
-	if (!cs->collected)
+	if (!collected)
 		return;
 	if (cs->findings.helo_dns_temp)
 		ADD(findings[DM_MF_HELO_DNS_ERROR]);

@@ -1,14 +1,12 @@
 /*
  * runtime.c - the process's runtime state (see runtime.h): the spamd pool
- * and the DNS cache, which outlive configuration snapshots (and the rows of
- * counters milter/metrics.c keeps per policy), and the session counters the
- * stop path and the monitor read. Counters are atomic: no lock on the
- * session path.
+ * and the DNS cache, which outlive configuration snapshots, and the session
+ * counters the stop path and the monitor read. Counters are atomic: no lock
+ * on the session path. The others read this state; it calls none of them.
  */
 #include <stddef.h>
 
 #include "dnscache.h"
-#include "metrics.h"
 #include "runtime.h"
 #include "spamd.h"
 
@@ -36,10 +34,7 @@ static int configure_pool(const struct dm_config *cfg)
 
 int dm_runtime_configure(const struct dm_config *cfg)
 {
-	if (configure_pool(cfg) < 0)
-		return -1;
-	dm_metrics_configure(cfg);       /* each policy's row of counters */
-	return 0;
+	return configure_pool(cfg);
 }
 
 struct spamd_pool *dm_spamd_pool(void)

@@ -10,9 +10,9 @@
 
 struct dm_dnscache;
 
-/* Configure the process's spamd pool from cfg (created on first use) and
- * give cfg's policies their rows of counters (milter/metrics.c).
- * Call at start and at each reload, before the snapshot is published.
+/* Configure the process's spamd pool from cfg (created on first use).
+ * Call at start and at each reload, before the snapshot is published, then
+ * dm_metrics_configure (main.c's configure_process does both).
  * Returns 0, or -1 (out of memory: the pool keeps its old list). */
 int dm_runtime_configure(const struct dm_config *cfg);
 

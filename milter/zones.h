@@ -30,13 +30,10 @@ void dm_zone_health(const char *zone, struct dm_zone_health *out);
  * Returns the number of zones suspended. */
 int dm_zonecheck_run(const struct dm_config *cfg, FILE *report);
 
-/* Start the thread that runs the self-test now and every selftest_interval
- * seconds of the current config; after each round it logs the counters
- * (dm_monitor_log_counters). Zones whose test got no answer are tested
- * again after 2, 4, 8 ... seconds (dnsbl_selftest_backoff). */
-int dm_zonecheck_start(void);
-
-/* A new configuration: run the self-test now (and from now on at its interval). */
-void dm_zonecheck_kick(void);
+/* One round of the thread in milter/selftest.c: every zone of cfg, or with
+ * retry_only those whose last test got no answer (tested again after next_s
+ * seconds if they get none again). cfg NULL or selftest_interval 0: no
+ * self-test, no zone stays suspended. Returns how many got no answer. */
+int dm_zonecheck_round(const struct dm_config *cfg, int retry_only, unsigned next_s);
 
 #endif

@@ -202,23 +202,6 @@ static void malformed(struct logline *l, const char *why)
 	l->why = why;
 }
 
-/* "name[ip]" -> name, ip (the last '[': names may themselves be "[ip]"). */
-int ll_split_client(struct ll_slice v, struct logline *l)
-{
-	const char *b;
-
-	if (v.n < 3 || v.p[v.n - 1] != ']')
-		return -1;
-	b = memrchr(v.p, '[', v.n - 1);
-	if (b == NULL || b + 1 == v.p + v.n - 1)
-		return -1;
-	l->client_name.p = v.p;
-	l->client_name.n = (size_t)(b - v.p);
-	l->client_ip.p = b + 1;
-	l->client_ip.n = (size_t)(v.p + v.n - 1 - (b + 1));
-	return 0;
-}
-
 /* accept:, scan:, close: lines: fields, and the client they all carry. */
 static void parse_client_line(const char *p, const char *e, struct logline *l, enum ll_kind kind)
 {

@@ -74,8 +74,23 @@ static inline const char *ll_key_end(const char *p, const char *e)
 const char *ll_frame(const char *p, const char *e, struct logline *l, int *ours);
 
 /* "name[ip]" into l->client_name and l->client_ip; -1 when v is not that
- * shape. (logline.c) */
-int ll_split_client(struct ll_slice v, struct logline *l);
+ * shape. The last '[' splits: names may themselves be "[ip]". Here, not in
+ * logline.c, so that logsentence.c needs nothing of logline.c. */
+static inline int ll_split_client(struct ll_slice v, struct logline *l)
+{
+	const char *b;
+
+	if (v.n < 3 || v.p[v.n - 1] != ']')
+		return -1;
+	b = memrchr(v.p, '[', v.n - 1);
+	if (b == NULL || b + 1 == v.p + v.n - 1)
+		return -1;
+	l->client_name.p = v.p;
+	l->client_name.n = (size_t)(b - v.p);
+	l->client_ip.p = b + 1;
+	l->client_ip.n = (size_t)(v.p + v.n - 1 - (b + 1));
+	return 0;
+}
 
 /* A message [p, e) (after its level) that is one of doorman's fixed
  * sentences: sets l->kind and its slices, or LL_MALFORMED with why when it

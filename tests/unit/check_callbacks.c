@@ -14,6 +14,9 @@
 
 #include "callbacks.h"
 #include "config.h"
+#include "conn.h"
+#include "metrics.h"
+#include "msgstate.h"
 #include "resolver.h"
 #include "runtime.h"
 #include "seam.h"
@@ -308,6 +311,7 @@ static void setup_content(void)
 	dm_snapshot_unpin(cfg);
 	dm_snapshot_stamp(c2);
 	NEED(dm_runtime_configure(c2) == 0);
+	dm_metrics_configure(c2);
 	dm_snapshot_publish(c2);
 }
 
@@ -559,6 +563,72 @@ START_TEST(test_snapshot_generation)
 }
 END_TEST
 
+/* ------------------------------------------------ the content state machine */
+
+#define M(x) DM_MSG_##x
+/* Every cell of msgstate.c's table, written out again: a state, then the
+ * next state for SCAN, QUIET, FULL, HEADERS_END, OFF. */
+static const struct { enum dm_msg_state from, to[DM_MSG_EVENTS]; } msg_cells[] = {
+	{ M(UNDECIDED), { M(HEAD_SCAN), M(HEAD_QUIET), M(UNDECIDED), M(UNDECIDED), M(OFF) } },
+	{ M(HEAD_SCAN), { M(HEAD_SCAN), M(HEAD_SCAN), M(HEAD_FULL), M(BODY_SCAN), M(HEAD_SCAN) } },
+	{ M(HEAD_QUIET), { M(HEAD_QUIET), M(HEAD_QUIET), M(HEAD_QUIET), M(BODY_QUIET), M(HEAD_QUIET) } },
+	{ M(HEAD_FULL), { M(HEAD_FULL), M(HEAD_FULL), M(HEAD_FULL), M(BODY_FULL), M(HEAD_FULL) } },
+	{ M(BODY_SCAN), { M(BODY_SCAN), M(BODY_SCAN), M(BODY_FULL), M(BODY_SCAN), M(BODY_SCAN) } },
+	{ M(BODY_QUIET), { M(BODY_QUIET), M(BODY_QUIET), M(BODY_QUIET), M(BODY_QUIET), M(BODY_QUIET) } },
+	{ M(BODY_FULL), { M(BODY_FULL), M(BODY_FULL), M(BODY_FULL), M(BODY_FULL), M(BODY_FULL) } },
+	{ M(OFF), { M(OFF), M(OFF), M(OFF), M(OFF), M(OFF) } },
+};
+
+/* What each state means for the bytes: sends, in_body, full. */
+static const struct { enum dm_msg_state s; int sends, in_body, full; const char *name; } msg_states[] = {
+	{ M(UNDECIDED), 0, 0, 0, "undecided" },
+	{ M(HEAD_SCAN), 1, 0, 0, "head_scan" },
+	{ M(HEAD_QUIET), 0, 0, 0, "head_quiet" },
+	{ M(HEAD_FULL), 0, 0, 1, "head_full" },
+	{ M(BODY_SCAN), 1, 1, 0, "body_scan" },
+	{ M(BODY_QUIET), 0, 1, 0, "body_quiet" },
+	{ M(BODY_FULL), 0, 1, 1, "body_full" },
+	{ M(OFF), 0, 1, 0, "off" },
+};
+
+START_TEST(test_msg_transitions)
+{
+	int e;
+
+	ck_assert_int_eq((int)(sizeof(msg_cells) / sizeof(msg_cells[0])), DM_MSG_STATES);
+	ck_assert_int_eq((int)msg_cells[_i].from, _i);
+	for (e = 0; e < DM_MSG_EVENTS; e++)
+		ck_assert_msg(dm_msg_next(msg_cells[_i].from, (enum dm_msg_event)e) == msg_cells[_i].to[e],
+		              "%s on event %d: got %s, want %s", dm_msg_state_name(msg_cells[_i].from), e,
+		              dm_msg_state_name(dm_msg_next(msg_cells[_i].from, (enum dm_msg_event)e)),
+		              dm_msg_state_name(msg_cells[_i].to[e]));
+	/* out of range: no move */
+	ck_assert_int_eq(dm_msg_next(msg_cells[_i].from, DM_MSG_EVENTS), msg_cells[_i].from);
+}
+END_TEST
+
+START_TEST(test_msg_states)
+{
+	ck_assert_int_eq((int)(sizeof(msg_states) / sizeof(msg_states[0])), DM_MSG_STATES);
+	ck_assert_int_eq((int)msg_states[_i].s, _i);
+	ck_assert_int_eq(dm_msg_sends(msg_states[_i].s), msg_states[_i].sends);
+	ck_assert_int_eq(dm_msg_in_body(msg_states[_i].s), msg_states[_i].in_body);
+	ck_assert_int_eq(dm_msg_full(msg_states[_i].s), msg_states[_i].full);
+	ck_assert_str_eq(dm_msg_state_name(msg_states[_i].s), msg_states[_i].name);
+}
+END_TEST
+
+/* A new message (calloc'd) starts undecided. */
+START_TEST(test_msg_new)
+{
+	struct msgctx *m = calloc(1, sizeof(*m));
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(m->state, DM_MSG_UNDECIDED);
+	free(m);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("callbacks");
@@ -577,6 +647,11 @@ int main(void)
 	tcase_add_test(tc, test_long_subject);
 	tcase_add_test(tc, test_envelope_macros);
 	tcase_add_loop_test(tc, test_bad_senders, 0, (int)(sizeof(senders) / sizeof(senders[0])));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("msgstate");
+	tcase_add_loop_test(tc, test_msg_transitions, 0, DM_MSG_STATES);
+	tcase_add_loop_test(tc, test_msg_states, 0, DM_MSG_STATES);
+	tcase_add_test(tc, test_msg_new);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("snapshot");
 	tcase_add_test(tc, test_snapshot_generation);

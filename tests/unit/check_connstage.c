@@ -77,9 +77,12 @@ START_TEST(test_helo)
 	dm_resolver_stats(&before);
 	dm_connstage_init(&cs, cfg, NULL, &client);
 	dm_connstage_client(&cs, NULL);
+	ck_assert_int_eq(cs.state, DM_CS_NO_HELO);
 	for (i = 0; r->helos[i] != NULL; i++)
 		dm_connstage_helo(&cs, r->helos[i], strlen(r->helos[i]));
+	ck_assert_str_eq(dm_connstage_state_name(cs.state), strcmp(r->want_dns, "capped") == 0 ? "helo_capped" : "helo");
 	dm_connstage_collect(&cs);
+	ck_assert_int_eq(cs.state, DM_CS_COLLECTED);
 	dm_resolver_stats(&after);
 	ck_assert_msg(strcmp(cs.helo_dns, r->want_dns) == 0, "%s: helo_dns %s, want %s", r->name, cs.helo_dns,
 	              r->want_dns);
@@ -210,13 +213,18 @@ START_TEST(test_sender)
 	dm_resolver_stats(&before);
 	dm_connstage_init(&cs, cfg, NULL, &client);
 	dm_connstage_helo(&cs, "[192.0.2.20]", 12);
+	ck_assert_int_eq(cs.sender.state, DM_SENDER_NONE);
 	for (i = 0; r->from[i] != NULL; i++) {
 		st = dm_mailaddr_parse(r->from[i], strlen(r->from[i]), &a);
 		dm_connstage_sender(&cs, st, &a);
-		if (r->from[i + 1] != NULL && i % 2 == 0)
+		ck_assert_int_eq(cs.sender.state, DM_SENDER_ASKED);
+		if (r->from[i + 1] != NULL && i % 2 == 0) {
 			dm_connstage_sender_collect(&cs);      /* some transactions reach RCPT */
+			ck_assert_int_eq(cs.sender.state, DM_SENDER_SETTLED);
+		}
 	}
 	ck_assert_int_eq(dm_connstage_sender_collect(&cs), 1);
+	ck_assert_int_eq(cs.sender.state, DM_SENDER_SETTLED);
 	dm_connstage_collect(&cs);
 	ck_assert_int_eq(dm_connstage_sender_collect(&cs), 0);   /* the second RCPT waits for nothing */
 	dm_resolver_stats(&after);
@@ -342,6 +350,100 @@ START_TEST(test_rhsbl)
 }
 END_TEST
 
+/* ------------------------------------------- the two state machines */
+
+/* Every cell of both tables, written out again: the HELO stage's
+ * (connstage.c cs_next) and the MAIL FROM domain's (sender.c sender_next). */
+enum { HELO_STAGE, SENDER_STAGE };
+#define CS(x) DM_CS_##x
+#define SN(x) DM_SENDER_##x
+
+/* A state, then the next state for each event in order (HELO, HELO_CAPPED,
+ * COLLECT; MAIL, COLLECT); -1: no such event. */
+static const struct cell { int machine, from, to[3]; } cells[] = {
+	{ HELO_STAGE, CS(NO_HELO), { CS(HELO), CS(HELO_CAPPED), CS(COLLECTED) } },
+	{ HELO_STAGE, CS(HELO), { CS(HELO), CS(HELO_CAPPED), CS(COLLECTED) } },
+	{ HELO_STAGE, CS(HELO_CAPPED), { CS(HELO), CS(HELO_CAPPED), CS(COLLECTED) } },
+	{ HELO_STAGE, CS(COLLECTED), { CS(HELO), CS(HELO_CAPPED), CS(COLLECTED) } },
+	{ SENDER_STAGE, SN(NONE), { SN(ASKED), SN(NONE), -1 } },
+	{ SENDER_STAGE, SN(ASKED), { SN(ASKED), SN(SETTLED), -1 } },
+	{ SENDER_STAGE, SN(SETTLED), { SN(ASKED), SN(SETTLED), -1 } },
+};
+
+static int next_of(int machine, int s, int e)
+{
+	return machine == HELO_STAGE ? (int)dm_connstage_next((enum dm_cs_state)s, (enum dm_cs_event)e)
+	                             : (int)dm_sender_next((enum dm_sender_state)s, (enum dm_sender_event)e);
+}
+
+static const char *state_name(int machine, int s)
+{
+	return machine == HELO_STAGE ? dm_connstage_state_name((enum dm_cs_state)s)
+	                             : dm_sender_state_name((enum dm_sender_state)s);
+}
+
+START_TEST(test_transitions)
+{
+	const struct cell *c = &cells[_i];
+	int nev = c->machine == HELO_STAGE ? DM_CS_EVENTS : DM_SENDER_EVENTS, e;
+
+	for (e = 0; e < nev; e++)
+		ck_assert_msg(next_of(c->machine, c->from, e) == c->to[e], "%s on event %d: got %s, want %s",
+		              state_name(c->machine, c->from), e, state_name(c->machine, next_of(c->machine, c->from, e)),
+		              state_name(c->machine, c->to[e]));
+	ck_assert_int_eq(next_of(c->machine, c->from, nev), c->from);     /* out of range: no move */
+}
+END_TEST
+
+/* The table above has a row for every state, and every state its name. */
+START_TEST(test_cells_complete)
+{
+	static const char *const cs_names[] = { "no_helo", "helo", "helo_capped", "collected" };
+	static const char *const sender_names[] = { "none", "asked", "settled" };
+	size_t i, n[2] = { 0, 0 };
+	int s;
+
+	for (i = 0; i < sizeof(cells) / sizeof(cells[0]); i++)
+		ck_assert_int_eq(cells[i].from, (int)n[cells[i].machine]++);
+	ck_assert_uint_eq(n[HELO_STAGE], DM_CS_STATES);
+	ck_assert_uint_eq(n[SENDER_STAGE], DM_SENDER_STATES);
+	for (s = 0; s < DM_CS_STATES; s++)
+		ck_assert_str_eq(dm_connstage_state_name((enum dm_cs_state)s), cs_names[s]);
+	for (s = 0; s < DM_SENDER_STATES; s++)
+		ck_assert_str_eq(dm_sender_state_name((enum dm_sender_state)s), sender_names[s]);
+}
+END_TEST
+
+/* Without DNS (no client, a literal HELO): the first RCPT with no HELO
+ * finds it invalid and settles once; a HELO starts over; no RCPT without
+ * MAIL FROM settles the sender. */
+START_TEST(test_cs_walk)
+{
+	struct dm_config *cfg = config(0);
+	struct dm_connstage cs;
+
+	dm_connstage_init(&cs, cfg, NULL, NULL);
+	ck_assert_int_eq(cs.state, DM_CS_NO_HELO);
+	ck_assert_int_eq(dm_connstage_sender_collect(&cs), 0);
+	ck_assert_int_eq(cs.sender.state, DM_SENDER_NONE);
+	dm_connstage_collect(&cs);
+	ck_assert_int_eq(cs.state, DM_CS_COLLECTED);
+	ck_assert(cs.findings.helo & HELO_BIT(HELO_INVALID));
+	ck_assert_str_eq(cs.hr.reason, "no HELO/EHLO");
+	cs.findings.helo = 0;
+	dm_connstage_collect(&cs);                   /* settled already: nothing again */
+	ck_assert_uint_eq(cs.findings.helo, 0);
+	dm_connstage_helo(&cs, "[192.0.2.20]", 12);
+	ck_assert_int_eq(cs.state, DM_CS_HELO);
+	dm_connstage_collect(&cs);
+	ck_assert_int_eq(cs.state, DM_CS_COLLECTED);
+	ck_assert_str_eq(cs.helo_dns, "none");
+	ck_assert(!(cs.findings.helo & HELO_BIT(HELO_INVALID)));
+	dm_connstage_free(&cs);
+	dm_config_free(cfg);
+}
+END_TEST
+
 int main(void)
 {
 	const char *port = getenv("DM_DNS_PORT");
@@ -363,6 +465,11 @@ int main(void)
 	tcase_add_loop_test(tc, test_sender, 0, (int)(sizeof(sender_rows) / sizeof(sender_rows[0])));
 	tcase_add_test(tc, test_sender_flood);
 	tcase_add_loop_test(tc, test_rhsbl, 0, (int)(sizeof(rhsbl_rows) / sizeof(rhsbl_rows[0])));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("machines");
+	tcase_add_loop_test(tc, test_transitions, 0, (int)(sizeof(cells) / sizeof(cells[0])));
+	tcase_add_test(tc, test_cells_complete);
+	tcase_add_test(tc, test_cs_walk);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
