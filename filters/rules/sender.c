@@ -7,7 +7,7 @@
  * resolver (shared channel and cache) and collects them at the first RCPT
  * under a deadline of [dns] timeout_ms from MAIL FROM; caps the distinct
  * domains per session.
- * Returns: findings in cs->sender, for filters/verdict.c.
+ * Returns: findings in cs->sender, for filters/checks/verdict.c.
  * Never: logs, or turns a DNS failure into "not found".
  */
 #include <stdio.h>
