@@ -109,8 +109,8 @@ void dm_connstage_collect(struct dm_connstage *cs);
  * (cs->err says why). */
 int dm_connstage_resolver(struct dm_connstage *cs);
 
-/* At MAIL FROM (filters/rules/sender.c): judge the sender's form, fire A, AAAA
- * and MX for its domain when some policy checks it (config
+/* At MAIL FROM (filters/checks/sender_stage.c): judge the sender's form,
+ * fire A, AAAA and MX for its domain when some policy checks it (config
  * want_sender_dns); the previous transaction's lookups are dropped. At
  * most DM_SENDER_DOMAINS_MAX distinct domains per session are looked up. */
 void dm_connstage_sender(struct dm_connstage *cs, enum dm_mailaddr_status st, const struct dm_mailaddr *a);
@@ -122,8 +122,8 @@ void dm_connstage_sender(struct dm_connstage *cs, enum dm_mailaddr_status st, co
  * they were settled already (a later RCPT) or no MAIL FROM was seen. */
 int dm_connstage_sender_collect(struct dm_connstage *cs);
 
-/* Domain lists (filters/rules/rhsbl.c), called from here and sender.c: reset at
- * init; fire a target's queries for name (dropping its earlier ones);
+/* Domain lists (filters/checks/rhsbl_stage.c), called from here and
+ * sender_stage.c: reset at init; fire a target's queries for name (dropping its earlier ones);
  * whether some are in flight; settle them into cs->findings and dnsbl_log. */
 void dm_rhsbl_init(struct dm_connstage *cs);
 void dm_rhsbl_fire(struct dm_connstage *cs, enum dm_rhsbl_target t, const char *name);
