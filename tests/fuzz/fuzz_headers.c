@@ -1,7 +1,7 @@
 /*
  * fuzz_headers.c - libFuzzer target for the header values doorman writes
- * (filters/headers.c) and the text cleaning they and the replies rely on
- * (filters/text.c).
+ * (filters/spamd/headers.c) and the text cleaning they and the replies rely on
+ * (filters/base/text.c).
  *
  * Input: one selector byte, one output-size byte, then up to three strings
  * separated by 0xff. Every builder writes into a heap buffer of exactly the

@@ -1,6 +1,6 @@
 /*
  * fuzz_mailaddr.c - libFuzzer target for the envelope address reader
- * (filters/mailaddr.c): the RFC 5321 path and the MTA's internal form.
+ * (filters/base/mailaddr.c): the RFC 5321 path and the MTA's internal form.
  *
  * The input is the address text, any bytes. Invariants: never a read past
  * the input; a status in range; an OK domain is a normalized host name

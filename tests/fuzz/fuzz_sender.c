@@ -1,7 +1,7 @@
 /*
  * fuzz_sender.c - libFuzzer target for the sender's domain questions:
  * dm_sender_fqdn over both address readers and dm_rhsbl_query_name
- * (filters/sender.c, filters/rhsbl.c).
+ * (filters/rules/sender.c, filters/rules/rhsbl.c).
  *
  * The input is a MAIL FROM path, any bytes; its domain (or, for a bad
  * address, the raw bytes up to the first NUL) is asked about under a zone.

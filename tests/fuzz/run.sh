@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh - build and run doorman's libFuzzer targets; `make fuzz` calls it.
 #
-#   run.sh build            compile filters/*.c and the targets with $FUZZ_CC
+#   run.sh build            compile filters/*/*.c and the targets with $FUZZ_CC
 #   run.sh run [TARGET...]  run each target for $FUZZ_SECONDS (or $FUZZ_RUNS
 #                           executions) on a copy of its seed corpus
 #   run.sh all              both (what `make fuzz` does)
@@ -18,7 +18,7 @@
 set -eu
 : "${srcdir:=.}" "${builddir:=.}" "${sysconfdir:=/etc}" "${runstatedir:=/run}" "${FUZZ_CC:=clang}" "${FUZZ_SECONDS:=60}"
 : "${FUZZ_TARGETS:=config policy zonespec helo spamd_reply headers dnsparse logline mailaddr sender}"
-: "${FUZZ_CPPFLAGS:=-D_GNU_SOURCE -I$srcdir/filters}" "${FUZZ_LIBS:=-linih -lcares -lidn2 -lpthread}"
+: "${FUZZ_CPPFLAGS:=-D_GNU_SOURCE -I$srcdir/filters/base -I$srcdir/filters/dns -I$srcdir/filters/spamd -I$srcdir/filters/rules -I$srcdir/filters/config -I$srcdir/filters/checks -I$srcdir/filters/metrics}" "${FUZZ_LIBS:=-linih -lcares -lidn2 -lpthread}"
 : "${FUZZ_SOURCES:=}" "${FUZZ_RUNS:=}" "${FUZZ_ARGS:=}"
 : "${FUZZ_REPORT_SOURCES:=tools/logline.c tools/logframe.c tools/logsentence.c}"
 here=$srcdir/tests/fuzz

@@ -1,5 +1,5 @@
 /*
- * spamd_client.c - drive filters/spamd.c against a real spamd, the way the
+ * spamd_client.c - drive filters/spamd/spamd.c against a real spamd, the way the
  * milter will: one spamd_write per header line ("Name: value\r\n"), the
  * blank line, then body chunks of at most 64 KiB; stop at max_size (where
  * the milter returns SMFIS_SKIP); spamd_end for the verdict.

@@ -1,6 +1,6 @@
 /*
- * check_config.c - table-driven Check tests for filters/config.c,
- * filters/policy.c, filters/iniparse.c and filters/verdict.c.
+ * check_config.c - table-driven Check tests for filters/config/config.c,
+ * filters/config/policy.c, filters/base/iniparse.c and filters/checks/verdict.c.
  *
  * "load" rows: each writes doorman.conf and optional policy.d/ files into a
  * fresh mkdtemp directory, calls dm_config_load() and checks success, the

@@ -1,5 +1,5 @@
 /*
- * check_config_lint.c - filters/config_lint.c: a row is a main file's
+ * check_config_lint.c - filters/config/config_lint.c: a row is a main file's
  * lists and the policies' modes, and the warnings it must (not) give.
  */
 #include <check.h>

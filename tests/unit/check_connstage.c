@@ -2,7 +2,7 @@
  * check_connstage.c - the connect stage against a real unbound on loopback
  * (tests/dns/resolver.test starts it and sets DM_DNS_PORT): HELO lookups
  * (reused for the same name, replaced for a new one, capped per session)
- * forward-confirmed rDNS and the MAIL FROM domain (filters/sender.c:
+ * forward-confirmed rDNS and the MAIL FROM domain (filters/checks/sender_stage.c:
  * fired at MAIL FROM, collected at the first RCPT, capped per session).
  * Rows are whole sessions.
  */

@@ -1,5 +1,5 @@
 /*
- * check_dnsbl.c - table-driven Check tests for filters/dnsbl.c.
+ * check_dnsbl.c - table-driven Check tests for filters/rules/dnsbl.c.
  *
  * Tables: zone specs (valid ones with their canonical form, one address the
  * filter must list and one it must not; malformed ones with a substring of

@@ -1,5 +1,5 @@
 /*
- * check_envelope.c - table-driven Check tests for filters/envelope.c: the
+ * check_envelope.c - table-driven Check tests for filters/base/envelope.c: the
  * envelope addresses doorman shows spamd, the bounded recipient list, and
  * what becomes of the client's own envelope-looking headers.
  */

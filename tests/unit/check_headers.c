@@ -1,5 +1,5 @@
 /*
- * check_headers.c - table-driven Check tests for filters/headers.c.
+ * check_headers.c - table-driven Check tests for filters/spamd/headers.c.
  *
  * One row per header value: which builder, its inputs, the buffer size, the
  * return value and the exact value (or a substring). Every row is also held

@@ -1,5 +1,5 @@
 /*
- * check_helo.c - table-driven Check tests for filters/helo.c.
+ * check_helo.c - table-driven Check tests for filters/rules/helo.c.
  *
  * One row per HELO case: input bytes and length (or a generator for long
  * input built at run time), client address text or NULL, expected findings,

@@ -1,5 +1,5 @@
 /*
- * check_hostname.c - filters/hostname.c, the one host name syntax: a row is
+ * check_hostname.c - filters/base/hostname.c, the one host name syntax: a row is
  * a name, the problem expected and where, or the parts of a valid name.
  */
 #include <check.h>

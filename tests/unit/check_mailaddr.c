@@ -1,5 +1,5 @@
 /*
- * check_mailaddr.c - filters/mailaddr.c: a row is a path as a client (or
+ * check_mailaddr.c - filters/base/mailaddr.c: a row is a path as a client (or
  * the MTA) gives it, and the status, local part and domain expected.
  */
 #include <check.h>

@@ -1,8 +1,8 @@
 /*
- * check_metrics.c - /metrics without a daemon: filters/metrics_text.c
- * (counter states -> the exact lines expected), filters/expo.c (lines and
+ * check_metrics.c - /metrics without a daemon: filters/metrics/metrics_text.c
+ * (counter states -> the exact lines expected), filters/metrics/expo.c (lines and
  * whole texts that are, and are not, the exposition format), and
- * filters/metrics_summary.c (what doorman -s prints for a text).
+ * filters/metrics/metrics_summary.c (what doorman -s prints for a text).
  *
  * Every text the renderer makes in these rows must also pass the strict
  * check of expo.c: HELP and TYPE for every metric, counters ending in

@@ -1,5 +1,5 @@
 /*
- * check_mta_lint.c - filters/mta_lint.c and filters/perms.c: a row is what
+ * check_mta_lint.c - filters/config/mta_lint.c and filters/config/perms.c: a row is what
  * postconf (or sendmail.cf) says, doorman's socket, and the warnings it
  * must give, in order; a perms row is a file's owner, group and mode and
  * whether a user may write it.

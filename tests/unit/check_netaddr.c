@@ -1,5 +1,5 @@
 /*
- * check_netaddr.c - table-driven Check tests for filters/netaddr.c.
+ * check_netaddr.c - table-driven Check tests for filters/base/netaddr.c.
  *
  * Each table row is one case; adding a case is adding a line.
  */

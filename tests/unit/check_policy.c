@@ -1,5 +1,5 @@
 /*
- * check_policy.c - filters/policy.c, one key table for parsing, checking
+ * check_policy.c - filters/config/policy.c, one key table for parsing, checking
  * and dumping a policy file: a row is a policy text and either the errors
  * it must give (line and text) or lines its dump must show. The dump of a
  * policy parses back to the same policy.

@@ -1,5 +1,5 @@
 /*
- * check_reply.c - table-driven Check tests for filters/reply.c: one TCase
+ * check_reply.c - table-driven Check tests for filters/base/reply.c: one TCase
  * per function, one row per case: dm_reply_parse (valid templates and every
  * rejection), dm_reply_expand (escapes, cleaning and bounding of values,
  * truncation) and dm_percent_escape. Rows that need long input name a

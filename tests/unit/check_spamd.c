@@ -1,5 +1,5 @@
 /*
- * check_spamd.c - Check tests for filters/spamd.c.
+ * check_spamd.c - Check tests for filters/spamd/spamd.c.
  *
  * "backends": the [spamd] servers parser, one row per list.
  * "fake": the client against a fake spamd run inside this process

@@ -1,5 +1,5 @@
 /*
- * check_spamd_reply.c - table-driven Check tests for filters/spamd_reply.c.
+ * check_spamd_reply.c - table-driven Check tests for filters/spamd/spamd_reply.c.
  *
  * One row per reply: the bytes spamd sent, the command that was asked, and
  * what the parser must say (verdict, spamd error code, or malformed). Rows

@@ -1,6 +1,6 @@
 /*
  * check_spamd_time.c - Check tests for whose time a spamd scan spends
- * (filters/spamd.c, filters/spamd_pool.c; the contract in spamd.h "Time"
+ * (filters/spamd/spamd.c, filters/spamd/spamd_pool.c; the contract in spamd.h "Time"
  * and "A stalled sender"), against the fake spamd of spamd_fake.c.
  *
  * "pauses": the sender's pauses between writes and before the end never

@@ -1,5 +1,5 @@
 /*
- * check_text.c - table-driven Check tests for filters/text.c.
+ * check_text.c - table-driven Check tests for filters/base/text.c.
  *
  * One TCase per function, one row per case: dm_clean/dm_cleans (control,
  * 8-bit and NUL bytes, bounds by max and by dstsize), dm_list_split, names,

@@ -1,5 +1,5 @@
 /*
- * check_verdict.c - filters/verdict.c, every decision doorman takes, one
+ * check_verdict.c - filters/checks/verdict.c, every decision doorman takes, one
  * table each: the connect-stage findings under a policy, one recipient
  * (exempt, authenticated, the 452 split), whether a message is scanned,
  * the spamd user, and what a spamd score (or its absence) means.

@@ -3,7 +3,7 @@
  *
  * helo_classify() is pure: it never does DNS and knows nothing of policy,
  * actions or reply texts. It reports every finding that applies as a bit
- * set; the caller maps findings to actions (filters/verdict.c).
+ * set; the caller maps findings to actions (filters/checks/verdict.c).
  */
 #ifndef DOORMAN_HELO_H
 #define DOORMAN_HELO_H

@@ -63,7 +63,7 @@ enum dm_rcpt_outcome {
 	                           message's recipients are not (or the reverse): 452 4.5.3 */
 };
 
-/* What could be read of the recipient's address (filters/mailaddr.c). */
+/* What could be read of the recipient's address (filters/base/mailaddr.c). */
 enum dm_rcpt_addr {
 	DM_RCPT_ADDR_OK = 0,    /* a domain (or an address literal): its policy applies */
 	DM_RCPT_ADDR_NO_DOMAIN, /* a local part alone ("<postmaster>") */

@@ -58,7 +58,7 @@ int spamd_backends_parse(const char *list, struct spamd_backend *out, size_t max
 /* ---------------------------------------------------------------- the pool */
 
 /* Shared by all threads of the process, and by every configuration the
- * process loads (filters/spamd_pool.c). At
+ * process loads (filters/spamd/spamd_pool.c). At
  * most max_parallel sessions per backend are in flight; a caller that finds
  * every usable backend full waits (bounded by its deadline) for a slot
  * instead of piling onto spamd's accept queue (or takes over a place held

@@ -5,7 +5,7 @@
  * own names/addresses), which findings of enum helo_check apply: invalid
  * syntax, localhost, forged (claims to be us), bare IP, address literal that
  * is not the client, not a fully-qualified name (single label, reserved or
- * malformed TLD). Syntax is filters/hostname.c's, the one host name check
+ * malformed TLD). Syntax is filters/base/hostname.c's, the one host name check
  * of doorman (Postfix's valid_hostname() rules).
  * Returns: the findings bit set, the lowercased lookup name, whether a DNS
  * lookup is worth doing, and a short reason for the first finding.

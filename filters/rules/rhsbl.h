@@ -3,7 +3,7 @@
  * asked about, how the question is formed, and the per-session state.
  *
  * A [dns] rhsbl_helo / rhsbl_client / rhsbl_sender list uses the zone spec
- * syntax of [dns] zones (filters/dnsbl.c); answers are judged by
+ * syntax of [dns] zones (filters/rules/dnsbl.c); answers are judged by
  * dnsbl_classify as for address lists (127.0.1.255 and
  * 127.255.255.252..255 are error codes, answers outside 127/8 never
  * count). Nothing here logs.

@@ -69,7 +69,7 @@ static void set_bit(uint8_t *m, unsigned v) { m[v >> 3] |= (uint8_t)(1u << (v & 
 static int has_bit(const uint8_t *m, unsigned v) { return (m[v >> 3] >> (v & 7)) & 1; }
 
 /* The zone name runs to the first '=' or '*'; its syntax is
- * filters/hostname.c's, the messages name the column. */
+ * filters/base/hostname.c's, the messages name the column. */
 static int parse_name(struct cur *c, struct dnsbl_zone *z)
 {
 	size_t start = c->i, end, at = 0;

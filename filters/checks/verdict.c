@@ -47,7 +47,7 @@ int dm_allowlisted(const struct dm_policy *pol, const struct dm_findings *f)
 	return pol->dnsbl_mode == DM_MODE_ENFORCE && f->dnsbl_score <= pol->allow_threshold;
 }
 
-/* The MAIL FROM findings (filters/sender.c), under [sender]. */
+/* The MAIL FROM findings (filters/rules/sender.c), under [sender]. */
 static void consider_sender(const struct dm_policy *pol, const struct dm_findings *f, struct dm_decision *out)
 {
 	enum dm_action eff, would;

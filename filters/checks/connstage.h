@@ -2,7 +2,7 @@
  * connstage.h - the connect stage of one SMTP connection: every DNS question
  * about the client (DNSBL/DNSWL zones, PTR and its forward confirmation) and
  * its HELO name (A/AAAA/MX), fired as early as possible, collected once
- * under one deadline, turned into findings for filters/verdict.c.
+ * under one deadline, turned into findings for filters/checks/verdict.c.
  *
  * No libmilter here: the milter glue calls these at connect, HELO, MAIL
  * and the first RCPT. One per connection, one thread at a time.
@@ -98,9 +98,9 @@ struct dm_connstage {
 	char rdns[16];                     /* ok | none | mismatch | temp | - */
 	unsigned dns_ms;                   /* first query sent to last answer */
 	unsigned wait_ms;                  /* time collect blocked the SMTP session */
-	/* the MAIL FROM domain (filters/sender.c), per transaction */
+	/* the MAIL FROM domain (filters/rules/sender.c), per transaction */
 	struct dm_sender_stage sender;
-	/* domain lists (filters/rhsbl.c), per target */
+	/* domain lists (filters/rules/rhsbl.c), per target */
 	struct dm_rhsbl_ask rhsbl[DM_RHSBL_TARGETS];
 	dm_zone_suspended_fn suspended;    /* from dm_connstage_client; NULL: none */
 };
@@ -131,8 +131,8 @@ void dm_connstage_collect(struct dm_connstage *cs);
  * (cs->err says why). */
 int dm_connstage_resolver(struct dm_connstage *cs);
 
-/* At MAIL FROM (filters/sender.c): judge the sender's form, fire A, AAAA
- * and MX for its domain when some policy checks it (config
+/* At MAIL FROM (filters/checks/sender_stage.c): judge the sender's form,
+ * fire A, AAAA and MX for its domain when some policy checks it (config
  * want_sender_dns); the previous transaction's lookups are dropped. At
  * most DM_SENDER_DOMAINS_MAX distinct domains per session are looked up. */
 void dm_connstage_sender(struct dm_connstage *cs, enum dm_mailaddr_status st, const struct dm_mailaddr *a);
@@ -144,8 +144,8 @@ void dm_connstage_sender(struct dm_connstage *cs, enum dm_mailaddr_status st, co
  * they were settled already (a later RCPT) or no MAIL FROM was seen. */
 int dm_connstage_sender_collect(struct dm_connstage *cs);
 
-/* Domain lists (filters/rhsbl.c), called from here and sender.c: reset at
- * init; fire a target's queries for name (dropping its earlier ones);
+/* Domain lists (filters/checks/rhsbl_stage.c), called from here and
+ * sender_stage.c: reset at init; fire a target's queries for name (dropping its earlier ones);
  * whether some are in flight; settle them into cs->findings and dnsbl_log. */
 void dm_rhsbl_init(struct dm_connstage *cs);
 void dm_rhsbl_fire(struct dm_connstage *cs, enum dm_rhsbl_target t, const char *name);

@@ -91,7 +91,7 @@ static int list_items(const char *v, char ***items, size_t *n)
 	return dm_list_split(v, items, n);
 }
 
-/* A host name by filters/hostname.c's rules; NULL, or why not. */
+/* A host name by filters/base/hostname.c's rules; NULL, or why not. */
 static const char *hostname_problem(const char *s)
 {
 	enum dm_hostname_error e = dm_hostname_check(s, strlen(s), NULL, NULL);
@@ -163,7 +163,7 @@ static void apply_addrs(struct parse_ctx *c, const char *key, const char *v, int
 }
 
 /* c-ares wants an "ip:port,[ipv6]:port" csv; the entries are
- * filters/hostport.c's syntax, port 53 by default. */
+ * filters/base/hostport.c's syntax, port 53 by default. */
 static void apply_dns_servers(struct parse_ctx *c, const char *v, int cont, int line)
 {
 	char **items, *out, *grown, ip[64];
@@ -361,7 +361,7 @@ static void apply_log(struct parse_ctx *c, const struct key *k, const char *v, i
 	dm_errors_add(c->errs, c->file, line, "log_facility must be mail, daemon, user or local0..local7, not '%.100s'", v);
 }
 
-/* metrics_listen: empty (off), or filters/hostport.c's address[:port],
+/* metrics_listen: empty (off), or filters/base/hostport.c's address[:port],
  * kept in canonical form ("127.0.0.1:9465", "[::1]:9465"). */
 static void apply_listen(struct parse_ctx *c, const struct key *k, char **field, const char *v, int line)
 {

@@ -70,7 +70,7 @@ void dm_resolver_free(struct dm_resolver *r);
  * index whose outcome is DM_DNS_ERROR at once. */
 int dm_resolver_submit(struct dm_resolver *r, const char *name, enum dm_dns_type type);
 
-/* Share a cache (filters/dnscache.h): submits are answered from it when
+/* Share a cache (filters/dns/dnscache.h): submits are answered from it when
  * fresh, and answers (not errors) are stored in it. */
 struct dm_dnscache;
 void dm_resolver_set_cache(struct dm_resolver *r, struct dm_dnscache *cache);
