@@ -2,10 +2,10 @@
  * callbacks.c - thin glue between libmilter and filters/.
  *
  * connect: pin the config; trusted clients are accepted outright; the
- *          client's DNSBL and PTR lookups start (filters/connstage.c).
+ *          client's DNSBL and PTR lookups start (filters/checks/connstage.c).
  * helo:    classify the name, fire its A/AAAA/MX lookups.
  * rcpt:    collect the lookups under the deadline (once per HELO), let
- *          filters/verdict.c decide under this recipient's policy
+ *          filters/checks/verdict.c decide under this recipient's policy
  *          (dm_decide_connect, dm_decide_rcpt) and carry it out.
  * eom/close: one summary line each. Strings from libmilter are copied,
  * never kept; out of memory is a tempfail, never a crash.
@@ -249,7 +249,7 @@ sfsistat dm_envfrom(SMFICTX *ctx, char **argv)
 	dm_symval(ctx, "{auth_authen}", c->msg->auth, sizeof(c->msg->auth), LOG_MAX);
 	dm_logval(c->msg->auth_log, sizeof(c->msg->auth_log), c->msg->auth, LOG_MAX);
 	c->msgs++;
-	dm_connstage_sender(&c->cs, st, &a);     /* filters/sender.c: lookups start now */
+	dm_connstage_sender(&c->cs, st, &a);     /* filters/rules/sender.c: lookups start now */
 	dm_connstage_poll(&c->cs);
 	return SMFIS_CONTINUE;
 }
@@ -257,7 +257,7 @@ sfsistat dm_envfrom(SMFICTX *ctx, char **argv)
 /* The recipient as the MTA parsed it ({rcpt_addr}: Postfix's internal form,
  * Sendmail's for remote mailers), else as RFC 5321 writes it in the
  * command. Never cut before the domain is found; an address that cannot be
- * read chooses no policy (filters/verdict.c defers it). */
+ * read chooses no policy (filters/checks/verdict.c defers it). */
 struct rcpt_read {
 	enum dm_rcpt_addr addr;
 	const char *why;              /* DM_RCPT_ADDR_BAD */
@@ -331,7 +331,7 @@ static void warn_zones(struct connctx *c)
 	}
 }
 
-/* Enforce or log what filters/verdict.c decided for one recipient. */
+/* Enforce or log what filters/checks/verdict.c decided for one recipient. */
 sfsistat dm_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct connctx *c = conn_of(ctx);

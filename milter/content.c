@@ -3,7 +3,7 @@
  * score at end of message, under the message's one policy.
  *
  * Never buffers the message: headers and body chunks go to spamd as they
- * come (filters/spamd.c holds one small buffer), past [spamd] max_size the
+ * come (filters/spamd/spamd.c holds one small buffer), past [spamd] max_size the
  * body is skipped. A spamd that fails never rejects and never drops: the
  * policy's on_error accepts with "X-Spam-Status: unscanned (why)" or
  * tempfails. Incoming X-Spam-* headers, every copy, are deleted.
@@ -87,7 +87,7 @@ static const char *envelope_sender(const struct msgctx *m, SMFICTX *ctx)
 }
 
 /* What spamd sees before the message's own headers, in the order
- * SpamAssassin reads them (see filters/envelope.c): X-Envelope-From and
+ * SpamAssassin reads them (see filters/base/envelope.c): X-Envelope-From and
  * X-Envelope-To above every Received header, then our Received line with
  * the client, its HELO, the envelope sender, authentication and TLS. */
 static void send_envelope(struct connctx *c, SMFICTX *ctx)
@@ -130,7 +130,7 @@ static void send_envelope(struct connctx *c, SMFICTX *ctx)
 
 /* A header the client sent, on its way to spamd: its own envelope headers
  * never, its Received headers with their envelope markers defused, so that
- * nothing of it can stand for ours (filters/envelope.c says why). The
+ * nothing of it can stand for ours (filters/base/envelope.c says why). The
  * delivered message keeps them as they are. */
 static void send_client_header(struct msgctx *m, const char *name, const char *value)
 {
@@ -373,7 +373,7 @@ static void tag_subject(struct msgctx *m, SMFICTX *ctx, const char *qid, const c
 }
 
 /* spamd gave no verdict: accept with a header saying so, or tempfail, as
- * filters/verdict.c decided. */
+ * filters/checks/verdict.c decided. */
 static sfsistat unscanned(struct connctx *c, SMFICTX *ctx, const char *qid, const char *why,
                           const struct spamd_answer *a)
 {

@@ -6,7 +6,7 @@
  * could then choose `user`, `pidfile` and `socket` for the next start as
  * root); asks Postfix's postconf (when /etc/postfix/main.cf exists) and
  * reads /etc/mail/sendmail.cf (when it exists) for the MTA's side
- * (filters/mta_lint.c decides). For the socket, the groups of Postfix's
+ * (filters/config/mta_lint.c decides). For the socket, the groups of Postfix's
  * mail_owner count (Debian's Postfix keeps the supplementary ones).
  * Never: changes a file, fails the check, runs anything but postconf.
  */

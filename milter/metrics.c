@@ -2,7 +2,7 @@
  * metrics.c - the process's counters (see metrics.h): fixed arrays of
  * atomics that the callbacks add to, rows per policy and per spamd server
  * handed out when a configuration is installed, and the copy of it all
- * that filters/metrics_text.c renders for /metrics.
+ * that filters/metrics/metrics_text.c renders for /metrics.
  *
  * Never: locks or allocates on a session's path; forgets a row (a policy
  * that leaves the configuration keeps its counts until the process ends,

@@ -1,7 +1,7 @@
 /*
  * metrics.h - the process's counters for /metrics (milter/metrics_http.c)
  * and doorman -s: the milter glue counts what happened, this file keeps
- * the numbers and turns them into text through filters/metrics_text.c.
+ * the numbers and turns them into text through filters/metrics/metrics_text.c.
  *
  * Counting costs one relaxed atomic add into a fixed array (no lock, no
  * allocation): sessions at connect, findings at close, a recipient's

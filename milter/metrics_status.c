@@ -1,6 +1,6 @@
 /*
  * metrics_status.c - doorman -s: read the running daemon's /metrics over
- * HTTP and print it for a human (filters/metrics_summary.c).
+ * HTTP and print it for a human (filters/metrics/metrics_summary.c).
  *
  * A tiny HTTP/1.0 client: connect, "GET /metrics", read to EOF; the whole
  * exchange within STATUS_TIMEOUT_MS, the answer at most MAX_BODY bytes.
