@@ -67,6 +67,12 @@ int dm_domain_normalize(const char *s, size_t len, char *out, size_t outlen, con
 	}
 	dm_lower(buf);
 	n = strlen(buf);
+	/* a label mapped to nothing (UTS #46 ignores U+034F, say) must not
+	 * leave a trailing dot behind: the input's one was dropped above */
+	if (n == 0 || buf[n - 1] == '.') {
+		w = "empty label";
+		goto fail;
+	}
 	e = dm_hostname_check(buf, n, NULL, NULL);
 	if (e != DM_HN_OK) {
 		w = dm_hostname_reason(e);
